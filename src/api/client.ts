@@ -1,0 +1,343 @@
+/**
+ * A small typed client for the parts of the 1Claw API the extension uses.
+ *
+ * There is intentionally no method that reads a secret value: the extension shows metadata
+ * only, and `send` refuses the value routes even if a future change tried to call them.
+ */
+import * as z from 'zod/mini';
+import { systemClock, type Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import { silentLogger } from '../util/log';
+import { ApiError, OneClawError, ResponseShapeError, isTransient } from './errors';
+import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry';
+import {
+  AgentCreatedSchema,
+  AgentListSchema,
+  AgentKeyRotatedSchema,
+  AgentSelfSchema,
+  AuditEventsSchema,
+  HealthSchema,
+  PolicyListSchema,
+  PolicySchema,
+  ProblemSchema,
+  SecretListSchema,
+  TokenResponseSchema,
+  VaultListSchema,
+  VaultSchema,
+  describeIssues,
+  type Agent,
+  type AgentCreated,
+  type AgentSelf,
+  type AuditEvent,
+  type Policy,
+  type SecretMetadata,
+  type TokenResponse,
+  type Vault,
+} from './schemas';
+import { nodeTransport, type HttpResponse, type Transport } from './transport';
+import { checkServiceUrl, normaliseBaseUrl } from './url';
+
+export interface ClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  transport?: Transport;
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+  userAgent?: string;
+  maxResponseBytes?: number;
+}
+
+export interface CreateAgentInput {
+  name: string;
+  description?: string;
+  vault_ids: string[];
+  token_ttl_seconds?: number;
+}
+
+export interface CreatePolicyInput {
+  secret_path_pattern: string;
+  principal_type: 'agent' | 'user';
+  principal_id: string;
+  permissions: string[];
+  expires_at?: string;
+}
+
+export interface AuditQuery {
+  action?: string;
+  actor_id?: string;
+  resource_id?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** What one call looked like, for counters and benchmarks; never carries credentials. */
+export interface RequestRecord {
+  method: string;
+  route: string;
+  status: number | 'error';
+  attempt: number;
+  durationMs: number;
+}
+
+interface CallSpec<S extends z.ZodMiniType | undefined> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  route: string;
+  token?: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  schema: S;
+  /** Whether repeating the call is harmless (reads, deletes, token exchanges). Creating POSTs are not. */
+  retrySafe: boolean;
+}
+
+export class InvalidConfigurationError extends OneClawError {}
+
+// Routes that return a decrypted secret value. The client must never call them.
+const VALUE_ROUTES = [/^\/v1\/vaults\/[^/]+\/secrets\/./, /^\/v1\/vaults\/[^/]+\/secret-versions?\//, /^\/v1\/share\//, /^\/v1\/vaults\/[^/]+\/env-vars\/resolve/];
+
+export class OneClawClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly transport: Transport;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly userAgent: string;
+  private readonly maxResponseBytes: number;
+  private readonly observers = new Set<(record: RequestRecord) => void>();
+
+  constructor(options: ClientOptions) {
+    const check = checkServiceUrl(options.baseUrl);
+    if (!check.ok) throw new InvalidConfigurationError(`The 1Claw API URL ${check.problem}.`);
+    this.baseUrl = normaliseBaseUrl(check.url);
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.transport = options.transport ?? nodeTransport;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
+    this.userAgent = options.userAgent ?? 'vscode-1claw';
+    this.maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+  }
+
+  /** Observe every HTTP attempt (method, route, status, duration) — used for the status view and benchmarks. */
+  onRequest(observer: (record: RequestRecord) => void): { dispose(): void } {
+    this.observers.add(observer);
+    return { dispose: () => void this.observers.delete(observer) };
+  }
+
+  // --- auth -----------------------------------------------------------------------------
+
+  exchangeAgentKey(apiKey: string, agentId?: string): Promise<TokenResponse> {
+    const body: Record<string, string> = { api_key: apiKey };
+    if (agentId) body.agent_id = agentId;
+    return this.call({ method: 'POST', path: '/v1/auth/agent-token', route: '/v1/auth/agent-token', body, schema: TokenResponseSchema, retrySafe: true });
+  }
+
+  exchangeHumanKey(apiKey: string): Promise<TokenResponse> {
+    return this.call({ method: 'POST', path: '/v1/auth/api-key-token', route: '/v1/auth/api-key-token', body: { api_key: apiKey }, schema: TokenResponseSchema, retrySafe: true });
+  }
+
+  /** Revokes the token used for the call. Any 2xx counts (the docs disagree between 200 and 204). */
+  async revokeToken(token: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: '/v1/auth/token', route: '/v1/auth/token', token, schema: undefined, retrySafe: true });
+  }
+
+  health(): Promise<z.infer<typeof HealthSchema>> {
+    return this.call({ method: 'GET', path: '/v1/health', route: '/v1/health', schema: HealthSchema, retrySafe: true });
+  }
+
+  // --- vaults ---------------------------------------------------------------------------
+
+  async listVaults(token: string): Promise<Vault[]> {
+    const result = await this.call({ method: 'GET', path: '/v1/vaults', route: '/v1/vaults', token, schema: VaultListSchema, retrySafe: true });
+    return result.vaults;
+  }
+
+  getVault(token: string, vaultId: string): Promise<Vault> {
+    return this.call({ method: 'GET', path: `/v1/vaults/${seg(vaultId)}`, route: '/v1/vaults/:id', token, schema: VaultSchema, retrySafe: true });
+  }
+
+  createVault(token: string, input: { name: string; description?: string }): Promise<Vault> {
+    return this.call({ method: 'POST', path: '/v1/vaults', route: '/v1/vaults', token, body: { name: input.name, description: input.description ?? '' }, schema: VaultSchema, retrySafe: false });
+  }
+
+  async deleteVault(token: string, vaultId: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/v1/vaults/${seg(vaultId)}`, route: '/v1/vaults/:id', token, schema: undefined, retrySafe: true });
+  }
+
+  // --- secrets (metadata only) ----------------------------------------------------------
+
+  async listSecrets(token: string, vaultId: string, prefix?: string): Promise<SecretMetadata[]> {
+    const result = await this.call({
+      method: 'GET',
+      path: `/v1/vaults/${seg(vaultId)}/secrets`,
+      route: '/v1/vaults/:id/secrets',
+      token,
+      query: { prefix },
+      schema: SecretListSchema,
+      retrySafe: true,
+    });
+    return result.secrets;
+  }
+
+  // --- agents ---------------------------------------------------------------------------
+
+  createAgent(token: string, input: CreateAgentInput): Promise<AgentCreated> {
+    return this.call({ method: 'POST', path: '/v1/agents', route: '/v1/agents', token, body: input, schema: AgentCreatedSchema, retrySafe: false });
+  }
+
+  async listAgents(token: string): Promise<Agent[]> {
+    const result = await this.call({ method: 'GET', path: '/v1/agents', route: '/v1/agents', token, schema: AgentListSchema, retrySafe: true });
+    return result.agents;
+  }
+
+  getAgentSelf(token: string): Promise<AgentSelf> {
+    return this.call({ method: 'GET', path: '/v1/agents/me', route: '/v1/agents/me', token, schema: AgentSelfSchema, retrySafe: true });
+  }
+
+  async deleteAgent(token: string, agentId: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/v1/agents/${seg(agentId)}`, route: '/v1/agents/:id', token, schema: undefined, retrySafe: true });
+  }
+
+  async rotateAgentKey(token: string, agentId: string): Promise<string> {
+    const result = await this.call({ method: 'POST', path: `/v1/agents/${seg(agentId)}/rotate-key`, route: '/v1/agents/:id/rotate-key', token, schema: AgentKeyRotatedSchema, retrySafe: false });
+    return result.api_key;
+  }
+
+  // --- policies -------------------------------------------------------------------------
+
+  createPolicy(token: string, vaultId: string, input: CreatePolicyInput): Promise<Policy> {
+    return this.call({ method: 'POST', path: `/v1/vaults/${seg(vaultId)}/policies`, route: '/v1/vaults/:id/policies', token, body: input, schema: PolicySchema, retrySafe: false });
+  }
+
+  async listPolicies(token: string, vaultId: string): Promise<Policy[]> {
+    const result = await this.call({ method: 'GET', path: `/v1/vaults/${seg(vaultId)}/policies`, route: '/v1/vaults/:id/policies', token, schema: PolicyListSchema, retrySafe: true });
+    return result.policies;
+  }
+
+  async deletePolicy(token: string, vaultId: string, policyId: string): Promise<void> {
+    await this.call({ method: 'DELETE', path: `/v1/vaults/${seg(vaultId)}/policies/${seg(policyId)}`, route: '/v1/vaults/:id/policies/:id', token, schema: undefined, retrySafe: true });
+  }
+
+  // --- audit ----------------------------------------------------------------------------
+
+  async listAuditEvents(token: string, query: AuditQuery = {}): Promise<{ events: AuditEvent[]; count: number }> {
+    const result = await this.call({ method: 'GET', path: '/v1/audit/events', route: '/v1/audit/events', token, query: { ...query }, schema: AuditEventsSchema, retrySafe: true });
+    return { events: result.events, count: result.count ?? result.events.length };
+  }
+
+  // --- plumbing -------------------------------------------------------------------------
+
+  private async call<S extends z.ZodMiniType | undefined>(spec: CallSpec<S>): Promise<S extends z.ZodMiniType ? z.infer<S> : undefined> {
+    const attempts = spec.retrySafe ? Math.max(1, this.retry.maxAttempts) : 1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.send(spec, attempt);
+        return this.decode(spec, response) as S extends z.ZodMiniType ? z.infer<S> : undefined;
+      } catch (err) {
+        const last = attempt + 1 >= attempts;
+        if (last || !isTransient(err)) throw err;
+        const wait = this.retryDelay(err, attempt);
+        if (wait === undefined) throw err;
+        this.logger.debug(`${spec.method} ${spec.route}: ${err instanceof Error ? err.message : 'failed'}; retrying in ${wait} ms`);
+        await this.clock.sleep(wait);
+      }
+    }
+  }
+
+  private retryDelay(err: unknown, attempt: number): number | undefined {
+    if (err instanceof ApiError && err.retryAfterMs !== undefined) {
+      // Honour the server's wish, but do not hold a call open for minutes: the caller reschedules.
+      return err.retryAfterMs <= this.retry.maxRetryAfterMs ? err.retryAfterMs : undefined;
+    }
+    return backoffDelay(attempt, this.retry, this.random);
+  }
+
+  private async send(spec: CallSpec<z.ZodMiniType | undefined>, attempt: number): Promise<HttpResponse> {
+    if (VALUE_ROUTES.some((route) => route.test(spec.path))) {
+      throw new OneClawError('Refusing to call a 1Claw route that returns a secret value; the extension shows metadata only.');
+    }
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.userAgent };
+    if (spec.token !== undefined) headers.Authorization = `Bearer ${spec.token}`;
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers['Content-Type'] = 'application/json';
+    }
+
+    const started = this.clock.now();
+    let status: number | 'error' = 'error';
+    try {
+      const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes });
+      status = response.status;
+      if (response.status < 200 || response.status >= 300) throw this.problem(spec, response);
+      return response;
+    } finally {
+      const record: RequestRecord = { method: spec.method, route: spec.route, status, attempt, durationMs: this.clock.now() - started };
+      this.logger.trace(`${record.method} ${record.route} → ${record.status} (${record.durationMs} ms)`);
+      for (const observer of this.observers) observer(record);
+    }
+  }
+
+  private decode(spec: CallSpec<z.ZodMiniType | undefined>, response: HttpResponse): unknown {
+    if (spec.schema === undefined) return undefined;
+    const json = parseJsonBody(response.body, spec.method, spec.route);
+    const parsed = spec.schema.safeParse(json);
+    if (!parsed.success) throw new ResponseShapeError(spec.method, spec.route, describeIssues(parsed.error.issues));
+    return parsed.data;
+  }
+
+  private problem(spec: CallSpec<z.ZodMiniType | undefined>, response: HttpResponse): ApiError {
+    let fields: z.infer<typeof ProblemSchema> = {};
+    try {
+      const parsed = ProblemSchema.safeParse(JSON.parse(decodeUtf8(response.body)));
+      if (parsed.success) fields = parsed.data;
+    } catch {
+      // A non-JSON error body still yields a typed error from the status alone.
+    }
+    return new ApiError({
+      status: response.status,
+      title: fields.title ?? undefined,
+      detail: fields.detail ?? fields.message ?? (typeof fields.error === 'string' ? fields.error : undefined),
+      type: fields.type ?? undefined,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
+      method: spec.method,
+      route: spec.route,
+    });
+  }
+}
+
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(body: Buffer): string {
+  return utf8.decode(body);
+}
+
+function parseJsonBody(body: Buffer, method: string, route: string): unknown {
+  let text: string;
+  try {
+    text = decodeUtf8(body);
+  } catch {
+    throw new ResponseShapeError(method, route, 'the body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ResponseShapeError(method, route, 'the body is not valid JSON');
+  }
+}

@@ -1,0 +1,116 @@
+import { redact } from '../util/redact';
+
+/** Base of every error the extension raises on purpose. Messages are redacted at construction. */
+export class OneClawError extends Error {
+  constructor(message: string) {
+    super(redact(message));
+    this.name = new.target.name;
+  }
+}
+
+export interface ProblemFields {
+  status: number;
+  title?: string;
+  detail?: string;
+  type?: string;
+  retryAfterMs?: number;
+  method: string;
+  route: string;
+}
+
+/** An RFC 7807 problem (or any non-2xx answer) from the 1Claw API. */
+export class ApiError extends OneClawError {
+  readonly status: number;
+  readonly title: string | undefined;
+  readonly detail: string | undefined;
+  readonly problemType: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly method: string;
+  readonly route: string;
+
+  constructor(fields: ProblemFields) {
+    const what = fields.detail || fields.title || httpReason(fields.status);
+    super(`1Claw API ${fields.method} ${fields.route} failed: ${fields.status} ${what}`);
+    this.status = fields.status;
+    this.title = fields.title === undefined ? undefined : redact(fields.title);
+    this.detail = fields.detail === undefined ? undefined : redact(fields.detail);
+    this.problemType = fields.type;
+    this.retryAfterMs = fields.retryAfterMs;
+    this.method = fields.method;
+    this.route = fields.route;
+  }
+
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+  get isForbidden(): boolean {
+    return this.status === 403;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+  get isRateLimited(): boolean {
+    return this.status === 429;
+  }
+  get isServerError(): boolean {
+    return this.status >= 500;
+  }
+}
+
+/** The request never produced an HTTP answer: DNS, refused or dropped connection, TLS. */
+export class NetworkError extends OneClawError {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    readonly code: string,
+  ) {
+    super(`Could not reach the 1Claw API (${method} ${route}): ${code}`);
+  }
+}
+
+export class TimeoutError extends OneClawError {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`The 1Claw API did not answer ${method} ${route} within ${Math.round(timeoutMs / 1000)} s`);
+  }
+}
+
+/** The API answered 2xx with a body that does not have the shape the contract promises. */
+export class ResponseShapeError extends OneClawError {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    problem: string,
+  ) {
+    super(`The 1Claw API answered ${method} ${route} with an unexpected body: ${problem}`);
+  }
+}
+
+/** True for failures worth retrying later: no answer, timeouts, 5xx and 429. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof NetworkError || err instanceof TimeoutError) return true;
+  if (err instanceof ApiError) return err.isServerError || err.isRateLimited;
+  return false;
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    402: 'Payment Required',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    410: 'Gone',
+    413: 'Payload Too Large',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+  };
+  return reasons[status] ?? 'HTTP error';
+}

@@ -1,0 +1,156 @@
+/**
+ * zod schemas for the 1Claw responses the extension reads. Objects are tolerant of extra
+ * fields (the live API is newer than the spec) and strict on the fields we use. Unknown
+ * fields are stripped on parse — so a `value` a hostile server slipped into a listing
+ * never reaches the extension's memory beyond the parser.
+ */
+import * as z from 'zod/mini';
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const id = () => z.string().check(z.regex(UUID_PATTERN));
+const optionalText = () => z.optional(z.nullable(z.string()));
+
+export const TokenResponseSchema = z.object({
+  access_token: nonEmpty(),
+  token_type: z.string(),
+  expires_in: z.optional(z.nullable(z.number().check(z.int(), z.positive()))),
+  // Not in the spec, returned by the live API and used by the official SDK for discovery.
+  agent_id: z.optional(z.nullable(z.string())),
+  vault_ids: z.optional(z.nullable(z.array(z.string()))),
+});
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+
+export const VaultSchema = z.object({
+  id: id(),
+  name: z.string(),
+  created_at: z.string(),
+  description: optionalText(),
+  created_by: optionalText(),
+  created_by_type: optionalText(),
+});
+export type Vault = z.infer<typeof VaultSchema>;
+export const VaultListSchema = z.object({ vaults: z.array(VaultSchema) });
+
+/** Secret metadata. There is deliberately no `value` field: the extension never holds one. */
+export const SecretMetadataSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  type: z.string(),
+  version: z.number().check(z.int()),
+  metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  created_at: z.string(),
+  expires_at: optionalText(),
+  is_disabled: z.optional(z.nullable(z.boolean())),
+});
+export type SecretMetadata = z.infer<typeof SecretMetadataSchema>;
+export const SecretListSchema = z.object({ secrets: z.array(SecretMetadataSchema) });
+
+export const AgentSchema = z.object({
+  id: id(),
+  name: z.string(),
+  is_active: z.optional(z.boolean()),
+  created_at: z.optional(z.string()),
+  description: optionalText(),
+  token_ttl_seconds: z.optional(z.nullable(z.number().check(z.int()))),
+  vault_ids: z.optional(z.nullable(z.array(z.string()))),
+  expires_at: optionalText(),
+});
+export type Agent = z.infer<typeof AgentSchema>;
+export const AgentListSchema = z.object({ agents: z.array(AgentSchema) });
+
+export const AgentCreatedSchema = z.object({
+  agent: AgentSchema,
+  api_key: z.optional(z.nullable(z.string())),
+});
+export type AgentCreated = z.infer<typeof AgentCreatedSchema>;
+
+/** `/v1/agents/me`: nothing is required by the spec; we read only id and name. */
+export const AgentSelfSchema = z.object({
+  id: z.optional(z.string()),
+  name: z.optional(z.string()),
+  org_id: z.optional(z.nullable(z.string())),
+  is_active: z.optional(z.nullable(z.boolean())),
+  expires_at: optionalText(),
+});
+export type AgentSelf = z.infer<typeof AgentSelfSchema>;
+
+/** The spec says `{api_key}`, the docs say `{agent, api_key}`: read the top-level key, ignore the rest. */
+export const AgentKeyRotatedSchema = z.object({ api_key: nonEmpty() });
+
+export const PolicySchema = z.object({
+  id: z.string(),
+  vault_id: z.string(),
+  secret_path_pattern: z.string(),
+  principal_type: z.string(),
+  principal_id: z.string(),
+  permissions: z.array(z.string()),
+  created_at: z.optional(z.string()),
+  expires_at: optionalText(),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+export const PolicyListSchema = z.object({ policies: z.array(PolicySchema) });
+
+export const AuditEventSchema = z.object({
+  id: z.optional(z.nullable(z.string())),
+  action: z.optional(z.nullable(z.string())),
+  actor_id: z.optional(z.nullable(z.string())),
+  actor_type: z.optional(z.nullable(z.string())),
+  resource_type: z.optional(z.nullable(z.string())),
+  resource_id: z.optional(z.nullable(z.string())),
+  created_at: z.optional(z.nullable(z.string())),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+export const AuditEventsSchema = z.object({
+  events: z.array(AuditEventSchema),
+  count: z.optional(z.nullable(z.number())),
+});
+
+/** Any 200 means up (the spec says "healthy", a doc says "ok"); the shape is informative only. */
+export const HealthSchema = z.object({
+  status: z.optional(z.string()),
+  version: z.optional(z.nullable(z.string())),
+});
+
+export const ProblemSchema = z.object({
+  type: z.optional(z.nullable(z.string())),
+  title: z.optional(z.nullable(z.string())),
+  status: z.optional(z.nullable(z.number())),
+  detail: z.optional(z.nullable(z.string())),
+  // Lenient extras the official SDK also reads.
+  message: z.optional(z.nullable(z.string())),
+  error: z.optional(z.unknown()),
+});
+
+/** A short, credential-free description of why a value failed a schema. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], limit = 3): string {
+  return issues
+    .slice(0, limit)
+    .map((issue) => {
+      const where = issue.path.length ? issue.path.map(String).join('.') : 'body';
+      return `${where} ${issueText(issue)}`;
+    })
+    .join('; ');
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `should be ${article(issue.expected)}`;
+    case 'too_small':
+      return 'is empty or too small';
+    case 'too_big':
+      return 'is too large';
+    case 'invalid_format':
+      return 'is not in the expected format';
+    case 'invalid_value':
+      return 'has a value that is not allowed';
+    default:
+      return 'is invalid';
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}

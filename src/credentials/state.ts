@@ -1,0 +1,43 @@
+/** The states a developer can see. Every transition is an event the UI listens to. */
+
+export type CredentialSource = 'environment' | 'cache-file' | 'coder-module-cache' | 'legacy-cache' | 'secret-storage' | 'bootstrap';
+
+export interface Session {
+  vaultId: string;
+  vaultName?: string;
+  agentId?: string;
+  agentName?: string;
+  source: CredentialSource;
+  /** Local-clock expiry of the current JWT. */
+  expiresAt: number;
+  lastRefresh: number;
+}
+
+export type ConnectionState =
+  | { kind: 'notConfigured'; reason?: string }
+  | { kind: 'bootstrapping'; step: string }
+  | { kind: 'connecting'; source: CredentialSource }
+  | { kind: 'connected'; session: Session }
+  | { kind: 'refreshing'; session: Session }
+  | { kind: 'offline'; retryAt: number; error: string; lastGood?: Session }
+  | { kind: 'revoked'; message: string }
+  | { kind: 'error'; message: string; nextStep: string };
+
+export type StateKind = ConnectionState['kind'];
+
+export function sessionOf(state: ConnectionState): Session | undefined {
+  switch (state.kind) {
+    case 'connected':
+    case 'refreshing':
+      return state.session;
+    case 'offline':
+      return state.lastGood;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether agent credentials are in place (drives the `oneclaw.configured` context key). */
+export function isConfigured(state: ConnectionState): boolean {
+  return state.kind === 'connecting' || state.kind === 'connected' || state.kind === 'refreshing' || state.kind === 'offline' || state.kind === 'error';
+}

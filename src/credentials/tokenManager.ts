@@ -1,0 +1,281 @@
+/**
+ * Exchanges the agent's `ocv_` key for a JWT and keeps one valid: refreshes a margin before
+ * expiry, runs at most one exchange at a time whatever the number of callers, backs off on
+ * transient failures (keeping the last good token while it lives), and stops for good when the
+ * key itself is refused.
+ */
+import { ApiError, OneClawError, isTransient } from '../api/errors';
+import type { OneClawClient } from '../api/client';
+import type { TokenResponse } from '../api/schemas';
+import { backoffDelay } from '../api/retry';
+import { systemClock, type Clock } from '../util/clock';
+import type { Disposable } from '../util/disposable';
+import { Emitter } from '../util/events';
+import { describeError, silentLogger, type Logger } from '../util/log';
+import { agentIdFromSubject, decodeJwtClaims } from './jwt';
+
+export interface AgentIdentity {
+  agentKey: string;
+  agentId?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** Local-clock times: lifetimes are measured from receipt, so host/server clock skew does not matter. */
+  issuedAt: number;
+  expiresAt: number;
+  agentId?: string;
+  vaultIds: string[];
+}
+
+export type TokenEvent =
+  | { kind: 'issued'; token: IssuedToken }
+  | { kind: 'refreshing' }
+  | { kind: 'offline'; retryAt: number; error: string; lastGood?: IssuedToken }
+  | { kind: 'revoked'; error: string }
+  | { kind: 'failed'; error: string };
+
+export type TokenStatus = 'idle' | 'valid' | 'refreshing' | 'offline' | 'revoked' | 'failed' | 'disposed';
+
+export class TokenRevokedError extends OneClawError {}
+export class TokenUnavailableError extends OneClawError {
+  constructor(
+    message: string,
+    readonly retryAt?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface TokenManagerOptions {
+  client: Pick<OneClawClient, 'exchangeAgentKey'>;
+  identity: AgentIdentity;
+  clock?: Clock;
+  refreshMarginMs?: number;
+  /** Backoff of background retries while the API is unreachable. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  random?: () => number;
+  logger?: Logger;
+}
+
+const DEFAULT_MARGIN_MS = 60_000;
+/** Used only when neither `expires_in` nor the JWT says how long the token lives. */
+const FALLBACK_LIFETIME_MS = 5 * 60_000;
+const MIN_LIFETIME_MS = 10_000;
+
+export class TokenManager implements Disposable {
+  private readonly emitter = new Emitter<TokenEvent>();
+  readonly onDidChange = this.emitter.event;
+
+  private readonly clock: Clock;
+  private readonly marginMs: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+
+  private currentToken: IssuedToken | undefined;
+  private inflight: Promise<IssuedToken> | undefined;
+  private timer: Disposable | undefined;
+  private failures = 0;
+  private retryAt: number | undefined;
+  private lastError: string | undefined;
+  private state: TokenStatus = 'idle';
+  private exchanges = 0;
+
+  constructor(private readonly options: TokenManagerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.marginMs = options.refreshMarginMs ?? DEFAULT_MARGIN_MS;
+    this.retryBaseMs = options.retryBaseMs ?? 1_000;
+    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get current(): IssuedToken | undefined {
+    return this.currentToken;
+  }
+
+  get status(): TokenStatus {
+    return this.state;
+  }
+
+  /** Number of exchanges this manager has started (for the status view and benchmarks). */
+  get exchangeCount(): number {
+    return this.exchanges;
+  }
+
+  /** Begin: the first exchange runs in the background; its outcome arrives as an event. */
+  start(): void {
+    void this.refresh().catch(() => undefined);
+  }
+
+  /** A token that is valid now. Shares one exchange among concurrent callers. */
+  async getToken(): Promise<string> {
+    this.assertUsable();
+    const now = this.clock.now();
+    const token = this.currentToken;
+    if (token && now < this.refreshPoint(token)) return token.token;
+    const waiting = this.state === 'offline' || this.state === 'failed';
+    if (waiting && this.retryAt !== undefined && now < this.retryAt && !this.inflight) {
+      // Between background retries, answer from the last good token or fail fast: no request storm.
+      if (token && now < token.expiresAt) return token.token;
+      throw new TokenUnavailableError(this.lastError ?? 'The 1Claw API is unreachable.', this.retryAt);
+    }
+    try {
+      return (await this.refresh()).token;
+    } catch (err) {
+      if (token && this.clock.now() < token.expiresAt && !(err instanceof TokenRevokedError)) return token.token;
+      throw err;
+    }
+  }
+
+  /** Force a new exchange now (the Refresh command), even while backing off. */
+  async refreshNow(): Promise<IssuedToken> {
+    this.assertUsable();
+    return this.refresh();
+  }
+
+  /** The API refused `token` (401): drop it so the next caller exchanges again. */
+  invalidate(token: string): void {
+    if (this.currentToken?.token === token) this.currentToken = undefined;
+  }
+
+  dispose(): void {
+    this.state = 'disposed';
+    this.timer?.dispose();
+    this.timer = undefined;
+    this.currentToken = undefined;
+    this.emitter.dispose();
+  }
+
+  private assertUsable(): void {
+    if (this.state === 'disposed') throw new TokenUnavailableError('The 1Claw connection was closed.');
+    if (this.state === 'revoked') throw new TokenRevokedError(this.lastError ?? '1Claw refused the agent key.');
+  }
+
+  /** When to renew: `margin` before expiry, but never later than half-way through a short lifetime. */
+  private refreshPoint(token: IssuedToken): number {
+    const lifetime = token.expiresAt - token.issuedAt;
+    return token.expiresAt - Math.min(this.marginMs, lifetime / 2);
+  }
+
+  private refresh(): Promise<IssuedToken> {
+    if (!this.inflight) {
+      this.inflight = this.exchange().finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    return this.inflight;
+  }
+
+  private async exchange(): Promise<IssuedToken> {
+    this.exchanges++;
+    if (this.currentToken) {
+      this.state = 'refreshing';
+      this.emitter.fire({ kind: 'refreshing' });
+    }
+    let response: TokenResponse;
+    try {
+      response = await this.options.client.exchangeAgentKey(this.options.identity.agentKey, this.options.identity.agentId);
+    } catch (err) {
+      throw this.onExchangeFailure(err);
+    }
+    if (this.isDisposed()) throw new TokenUnavailableError('The 1Claw connection was closed.');
+    const issued = this.toIssuedToken(response);
+    this.currentToken = issued;
+    this.failures = 0;
+    this.retryAt = undefined;
+    this.lastError = undefined;
+    this.state = 'valid';
+    this.schedule(this.refreshPoint(issued) - this.clock.now());
+    this.logger.info(`Agent token issued; valid for ${Math.round((issued.expiresAt - issued.issuedAt) / 1000)} s.`);
+    this.emitter.fire({ kind: 'issued', token: issued });
+    return issued;
+  }
+
+  private onExchangeFailure(err: unknown): Error {
+    const message = describeError(err);
+    this.lastError = message;
+    if (this.isDisposed()) return new TokenUnavailableError('The 1Claw connection was closed.');
+    if (err instanceof ApiError && err.isUnauthorized) {
+      this.state = 'revoked';
+      this.currentToken = undefined;
+      this.timer?.dispose();
+      this.timer = undefined;
+      this.logger.warn(`1Claw refused the agent key: ${message}`);
+      this.emitter.fire({ kind: 'revoked', error: message });
+      return new TokenRevokedError(message);
+    }
+    if (isTransient(err)) {
+      this.failures++;
+      const backoff = backoffDelay(this.failures - 1, { baseDelayMs: this.retryBaseMs, maxDelayMs: this.retryMaxMs }, this.random);
+      const serverWish = err instanceof ApiError ? err.retryAfterMs : undefined;
+      const delay = Math.max(backoff, serverWish ?? 0);
+      this.retryAt = this.clock.now() + delay;
+      this.state = 'offline';
+      this.schedule(delay);
+      this.logger.warn(`Token exchange failed (${message}); retry ${this.failures} in ${Math.round(delay / 1000)} s.`);
+      const lastGood = this.currentToken && this.clock.now() < this.currentToken.expiresAt ? this.currentToken : undefined;
+      this.emitter.fire({ kind: 'offline', retryAt: this.retryAt, error: message, lastGood });
+      return new TokenUnavailableError(message, this.retryAt);
+    }
+    // Not transient (a 400/403, a malformed answer): try again only slowly, and say so.
+    this.state = 'failed';
+    this.retryAt = this.clock.now() + this.retryMaxMs;
+    this.schedule(this.retryMaxMs);
+    this.logger.error(`Token exchange failed: ${message}`);
+    this.emitter.fire({ kind: 'failed', error: message });
+    return err instanceof Error ? err : new TokenUnavailableError(message);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer?.dispose();
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      if (this.state === 'disposed' || this.state === 'revoked') return;
+      void this.refresh().catch(() => undefined);
+    }, Math.max(0, delayMs));
+  }
+
+  private isDisposed(): boolean {
+    return this.state === 'disposed';
+  }
+
+  private toIssuedToken(response: TokenResponse): IssuedToken {
+    const now = this.clock.now();
+    const claims = decodeJwtClaims(response.access_token);
+    let lifetimeMs: number;
+    if (response.expires_in) lifetimeMs = response.expires_in * 1000;
+    else if (claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) lifetimeMs = (claims.exp - claims.iat) * 1000;
+    else if (claims?.exp !== undefined) lifetimeMs = claims.exp * 1000 - now;
+    else lifetimeMs = FALLBACK_LIFETIME_MS;
+    if (lifetimeMs < MIN_LIFETIME_MS) {
+      this.logger.warn('The token expires almost at once by this machine\'s clock; the host and server clocks may differ.');
+      lifetimeMs = MIN_LIFETIME_MS;
+    }
+    return {
+      token: response.access_token,
+      issuedAt: now,
+      expiresAt: now + lifetimeMs,
+      agentId: response.agent_id ?? agentIdFromSubject(claims?.sub) ?? this.options.identity.agentId,
+      vaultIds: response.vault_ids ?? claims?.vault_ids ?? [],
+    };
+  }
+}
+
+/**
+ * Run an API call with the agent's token; when the API answers 401 (the token was revoked or
+ * the server rotated keys), drop the token and try exactly once more with a fresh one.
+ */
+export async function withAgentToken<T>(tokens: TokenManager, call: (token: string) => Promise<T>): Promise<T> {
+  const token = await tokens.getToken();
+  try {
+    return await call(token);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.isUnauthorized)) throw err;
+    tokens.invalidate(token);
+    return call(await tokens.getToken());
+  }
+}

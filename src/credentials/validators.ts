@@ -1,0 +1,32 @@
+/**
+ * zod checks for each kind of credential input. Every issue message is a phrase that follows
+ * the name of the input ("ONECLAW_VAULT_ID is not a UUID…") and never contains the value.
+ */
+import * as z from 'zod/mini';
+import { checkServiceUrl } from '../api/url';
+import { keyProblem, uuidProblem, type KeyKind } from './keys';
+
+function fromProblem(problemOf: (value: string) => string | undefined) {
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = problemOf(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
+}
+
+export const keySchema = (kind: KeyKind) => fromProblem((value) => keyProblem(value, kind));
+export const uuidSchema = () => fromProblem(uuidProblem);
+export const serviceUrlSchema = () =>
+  fromProblem((value) => {
+    const check = checkServiceUrl(value);
+    return check.ok ? undefined : check.problem;
+  });
+
+/** The first issue of a failed parse as "<name> <problem>", e.g. for a settings value or an input box. */
+export function firstProblem(result: { success: boolean; error?: { issues: readonly { message: string; path: PropertyKey[] }[] } }, label: (path: PropertyKey[]) => string): string | undefined {
+  if (result.success) return undefined;
+  const issue = result.error?.issues[0];
+  if (!issue) return 'is invalid';
+  return `${label(issue.path)} ${issue.message}`;
+}

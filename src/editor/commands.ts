@@ -1,0 +1,244 @@
+/**
+ * Command-palette and tree actions. Each handler is small and says what happened in a sentence;
+ * errors say what to do next. No command can show, copy or log a secret value.
+ */
+import * as vscode from 'vscode';
+import { checkServiceUrl } from '../api/url';
+import type { BootstrapResult } from '../credentials/bootstrap';
+import { sourceLabel, type ConnectionController } from '../credentials/controller';
+import { keyProblem } from '../credentials/keys';
+import { sessionOf } from '../credentials/state';
+import type { McpCoordinator } from '../mcp/coordinator';
+import { shareableConfig } from '../mcp/entries';
+import type { ExtensionSettings } from '../settings';
+import { describeError, type Logger } from '../util/log';
+import { redact } from '../util/redact';
+import { countdown } from '../views/statusPresentation';
+import { describeSecret } from '../views/treeModel';
+import type { TreeNode, VaultTreeProvider } from './vaultTree';
+
+export interface CommandDeps {
+  controller: ConnectionController;
+  coordinator: McpCoordinator;
+  tree: VaultTreeProvider;
+  log: vscode.LogOutputChannel;
+  logger: Logger;
+  settings: () => ExtensionSettings;
+  repositoryUrl: string;
+  onFilterChanged: () => void;
+  onMcpDisconnectedChanged: () => void;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** Every command the extension registers; package.json must contribute exactly these. */
+export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
+  const { controller, coordinator, tree } = deps;
+  return {
+    'oneclaw.refresh': () => runRefresh(deps),
+    'oneclaw.bootstrap': () => runBootstrap(deps, false),
+    'oneclaw.rebootstrap': () => runBootstrap(deps, true),
+    'oneclaw.revoke': () => runRevoke(deps),
+    'oneclaw.disconnectMcp': async () => {
+      await coordinator.disconnect();
+      deps.onMcpDisconnectedChanged();
+      void vscode.window.showInformationMessage('1Claw removed its MCP server entry from every client it had registered. Run "1Claw: Re-register MCP Clients" to add it back.');
+    },
+    'oneclaw.registerMcp': async () => {
+      await coordinator.registerAll();
+      deps.onMcpDisconnectedChanged();
+      const labels = coordinator.registeredLabels;
+      void vscode.window.showInformationMessage(labels.length ? `1Claw's MCP server is registered with: ${labels.join(', ')}.` : 'No MCP client could be registered; see "1Claw: Show Log".');
+    },
+    'oneclaw.writeCursorMcpFile': async () => {
+      const config = vscode.workspace.getConfiguration('oneclaw');
+      const clients = new Set(deps.settings().mcpClients);
+      clients.add('cursorFile');
+      await config.update('mcp.clients', [...clients], vscode.ConfigurationTarget.Global);
+      await coordinator.registerAll();
+      void vscode.window.showInformationMessage('1Claw wrote its entry to ~/.cursor/mcp.json for terminal agents, and keeps it current.');
+    },
+    'oneclaw.showLog': () => deps.log.show(),
+    'oneclaw.copyMcpConfig': async () => {
+      const endpoints = controller.endpoints;
+      const vaultId = controller.vaultId;
+      if (!endpoints || !vaultId) return void vscode.window.showWarningMessage('1Claw is not connected yet, so there is no vault to describe.');
+      await vscode.env.clipboard.writeText(shareableConfig({ url: endpoints.mcpUrl, vaultId }, deps.settings().serverName));
+      void vscode.window.showInformationMessage('Copied the MCP configuration. It contains no credential: it reads the key from ONECLAW_AGENT_API_KEY.');
+    },
+    'oneclaw.openDashboard': () => openHttps(deps.settings().dashboardUrl),
+    'oneclaw.showTokenStatus': () => showTokenStatus(deps),
+    'oneclaw.filter': async () => {
+      const text = await vscode.window.showInputBox({
+        title: 'Filter 1Claw secret paths',
+        prompt: 'Show only paths containing this text. Include a "/" to match from the start of the path (e.g. "db/prod/").',
+        value: tree.filter,
+      });
+      if (text === undefined) return;
+      tree.setFilter(text);
+      deps.onFilterChanged();
+    },
+    'oneclaw.clearFilter': () => {
+      tree.setFilter('');
+      deps.onFilterChanged();
+    },
+    'oneclaw.copyPath': async (node) => {
+      const path = pathOf(node);
+      if (path === undefined) return;
+      await vscode.env.clipboard.writeText(path);
+      vscode.window.setStatusBarMessage(`$(copy) Copied ${path}`, 3000);
+    },
+    'oneclaw.copyMcpReference': async (node) => {
+      const secret = secretOf(node);
+      if (!secret) return;
+      const name = deps.settings().serverName;
+      const reference = `Use the 1Claw MCP server ("${name}") to fetch the secret \`${secret.path}\` from the vault "${secret.vaultName}" at the moment you need it. Do not print, log or commit its value.`;
+      await vscode.env.clipboard.writeText(reference);
+      vscode.window.setStatusBarMessage('$(sparkle) Copied a reference for your AI agent', 3000);
+    },
+    'oneclaw.showSecretMetadata': async (node) => {
+      const secret = secretOf(node);
+      if (!secret) return;
+      const lines = [`Vault: ${secret.vaultName}`, ...describeSecret(secret.secret, Date.now())];
+      await vscode.window.showQuickPick(
+        lines.map((label) => ({ label })),
+        { title: `1Claw secret ${secret.path} — metadata only; the value is never shown here`, placeHolder: 'Read-only metadata. Press Escape to close.' },
+      );
+    },
+    'oneclaw.learnCoderModule': () => openHttps(`${deps.repositoryUrl}/tree/main/terraform#readme`),
+  };
+}
+
+async function runRefresh(deps: CommandDeps): Promise<void> {
+  try {
+    await vscode.window.withProgress({ location: { viewId: 'oneclaw.vaults' }, title: 'Refreshing 1Claw' }, () => deps.controller.refresh());
+  } catch (err) {
+    void vscode.window.showWarningMessage(redact(`1Claw could not refresh: ${describeError(err)}. It keeps retrying; see "1Claw: Show Log" for details.`));
+  }
+  deps.tree.refresh();
+}
+
+async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
+  const { controller } = deps;
+  if (!replace && (controller.state.kind === 'connected' || controller.state.kind === 'refreshing')) {
+    const choice = await vscode.window.showInformationMessage('This workspace already has a working 1Claw agent. Replace it with a new one?', 'Re-bootstrap', 'Cancel');
+    if (choice !== 'Re-bootstrap') return;
+    replace = true;
+  }
+  if (replace && controller.credentials) {
+    const confirm = await vscode.window.showWarningMessage(
+      'Re-bootstrap creates a new agent for this workspace and deletes the current one. MCP clients are re-registered with the new agent.',
+      { modal: true },
+      'Re-bootstrap',
+    );
+    if (confirm !== 'Re-bootstrap') return;
+  }
+  const humanKey = await askHumanKey('Bootstrap needs a human API key (1ck_…) once, to create this workspace\'s agent. It is not stored after the bootstrap.');
+  if (!humanKey) return;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: '1Claw: creating the workspace agent' },
+      (progress) => {
+        const sub = controller.onDidChangeState((s) => {
+          if (s.kind === 'bootstrapping') progress.report({ message: s.step });
+        });
+        return controller.bootstrap(humanKey, { origin: 'prompt' }).finally(() => sub.dispose());
+      },
+    );
+    void vscode.window.showInformationMessage(bootstrapSummary(result, deps.settings()));
+  } catch (err) {
+    void vscode.window.showErrorMessage(redact(`${describeError(err)} Nothing was left behind; fix the cause and run "1Claw: Bootstrap Workspace Agent" again.`), 'Show Log').then((c) => c && deps.log.show());
+  }
+}
+
+function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings): string {
+  const access = `${settings.bootstrap.permissions.join(' and ')} access to "${settings.bootstrap.policyPath}"`;
+  const replaced = result.replacedAgentIds.length ? ` The previous agent was deleted (${result.replacedAgentIds.length}).` : '';
+  const warnings = result.warnings.length ? ` ${result.warnings.join(' ')}` : '';
+  return `1Claw is set up: agent "${result.agentName}" has ${access} in vault "${result.vaultName}". Your human key was used once and forgotten.${replaced}${warnings}`;
+}
+
+async function runRevoke(deps: CommandDeps): Promise<void> {
+  const { controller, coordinator } = deps;
+  const deleteAgent = 'Revoke and Delete Agent…';
+  const tokenOnly = 'Revoke Without Deleting Agent';
+  const choice = await vscode.window.showWarningMessage(
+    'Revoke this workspace\'s 1Claw access? The current token is revoked, MCP entries are removed, and the stored agent key is wiped. Deleting the agent too needs a human API key (1ck_…).',
+    { modal: true },
+    deleteAgent,
+    tokenOnly,
+  );
+  if (choice !== deleteAgent && choice !== tokenOnly) return;
+  let humanKey: string | undefined;
+  if (choice === deleteAgent) {
+    humanKey = await askHumanKey('Deleting the agent needs a human API key (1ck_…). It is used once and not stored.');
+    if (!humanKey) return;
+  }
+  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: '1Claw: revoking access' }, () => controller.revoke(humanKey));
+  await coordinator.settled();
+  const done = [report.tokenRevoked ? 'the current token was revoked' : undefined, report.agentDeleted ? 'the agent was deleted' : undefined, 'MCP entries and stored credentials were removed']
+    .filter(Boolean)
+    .join(', ');
+  const message = `1Claw access revoked: ${done}.${report.caveat ? ` ${report.caveat}` : ''}`;
+  if (report.caveat) void vscode.window.showWarningMessage(redact(message));
+  else void vscode.window.showInformationMessage(redact(message));
+}
+
+async function askHumanKey(prompt: string): Promise<string | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: '1Claw human API key',
+    prompt,
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: '1ck_…',
+    validateInput: (text) => {
+      const problem = keyProblem(text.trim(), 'human');
+      return problem ? `This key ${problem}.` : undefined;
+    },
+  });
+  return value?.trim() || undefined;
+}
+
+async function showTokenStatus(deps: CommandDeps): Promise<void> {
+  const { controller, coordinator } = deps;
+  const state = controller.state;
+  const session = sessionOf(state);
+  const lines: string[] = [`State: ${state.kind}`];
+  if (controller.credentials) lines.push(`Credentials from: ${sourceLabel(controller.credentials.source)}`);
+  if (controller.endpoints) lines.push(`API: ${controller.endpoints.apiBaseUrl}`, `MCP: ${controller.endpoints.mcpUrl}`);
+  if (session) {
+    lines.push(`Vault: ${session.vaultName ?? ''} ${session.vaultId}`.trim(), `Agent: ${session.agentName ?? ''} ${session.agentId ?? ''}`.trim(), `Token expires in ${countdown(session.expiresAt - Date.now())}`);
+  }
+  if (state.kind === 'offline') lines.push(`Unreachable: ${state.error}`, `Next attempt in ${countdown(state.retryAt - Date.now())}`);
+  if (state.kind === 'error') lines.push(`Problem: ${state.message}`, `Next step: ${state.nextStep}`);
+  if (state.kind === 'revoked') lines.push(state.message);
+  for (const status of coordinator.statuses) lines.push(`${status.result.ok ? '✓' : '✗'} ${status.result.detail}`);
+
+  const actions: Array<vscode.QuickPickItem & { command?: string }> = [
+    { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(refresh) Refresh now', command: 'oneclaw.refresh' },
+    { label: '$(output) Show log', command: 'oneclaw.showLog' },
+  ];
+  if (state.kind === 'revoked' || state.kind === 'error' || state.kind === 'notConfigured') actions.push({ label: '$(rocket) Bootstrap a workspace agent', command: 'oneclaw.rebootstrap' });
+  const items: Array<vscode.QuickPickItem & { command?: string }> = [...lines.map((label) => ({ label: redact(label) })), ...actions];
+  const picked = await vscode.window.showQuickPick(items, { title: '1Claw token status', placeHolder: 'Status (read-only) and actions' });
+  if (picked?.command) await vscode.commands.executeCommand(picked.command);
+}
+
+function pathOf(node: unknown): string | undefined {
+  const n = node as TreeNode | undefined;
+  if (n?.kind === 'secret') return n.path;
+  if (n?.kind === 'folder') return `${n.path}/`;
+  return undefined;
+}
+
+function secretOf(node: unknown): Extract<TreeNode, { kind: 'secret' }> | undefined {
+  const n = node as TreeNode | undefined;
+  return n?.kind === 'secret' ? n : undefined;
+}
+
+async function openHttps(url: string): Promise<void> {
+  const check = checkServiceUrl(url);
+  if (!check.ok) return void vscode.window.showWarningMessage(`The link ${check.problem}.`);
+  await vscode.env.openExternal(vscode.Uri.parse(check.url.toString()));
+}

@@ -1,0 +1,176 @@
+/**
+ * The "1Claw Vaults" tree: vaults → folders → secrets, metadata only. Children load lazily;
+ * a vault the agent may not list shows a "no access" node instead of an error toast.
+ */
+import * as vscode from 'vscode';
+import { ApiError } from '../api/errors';
+import type { Vault } from '../api/schemas';
+import type { ConnectionController } from '../credentials/controller';
+import type { ConnectionState } from '../credentials/state';
+import { describeError } from '../util/log';
+import { SecretTree, describeSecret, displayName, typeIcon, visibleVaults, type FolderNode, type SecretNode } from '../views/treeModel';
+
+export interface VaultItem {
+  kind: 'vault';
+  id: string;
+  vault: Vault;
+  isWorkspaceVault: boolean;
+}
+export interface MessageItem {
+  kind: 'message';
+  id: string;
+  label: string;
+  icon: string;
+  tooltip?: string;
+  contextValue: string;
+}
+export type TreeNode = VaultItem | MessageItem | ((FolderNode | SecretNode) & { vaultId: string; vaultName: string });
+
+type VaultContent = { kind: 'loaded'; tree: SecretTree } | { kind: 'message'; item: MessageItem };
+
+export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private contents = new Map<string, Promise<VaultContent>>();
+  private vaultNames = new Map<string, string>();
+  private filterText = '';
+
+  constructor(private readonly controller: ConnectionController) {}
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  setFilter(text: string): void {
+    this.filterText = text.trim();
+    this.contents.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Drop cached listings and redraw; listings are fetched again when shown. */
+  refresh(): void {
+    this.contents.clear();
+    this.changed.fire(undefined);
+  }
+
+  onState(state: ConnectionState): void {
+    if (state.kind === 'refreshing') return; // same vaults, same content: no redraw flicker
+    this.refresh();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'vault': {
+        const item = new vscode.TreeItem(displayName(node.vault.name), node.isWorkspaceVault ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.isWorkspaceVault ? 'shield' : 'archive');
+        item.description = node.isWorkspaceVault ? 'this workspace' : undefined;
+        item.tooltip = new vscode.MarkdownString(`**Vault** ${escapeMd(node.vault.name)}\n\nID: \`${node.vault.id}\``);
+        item.contextValue = 'vault';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.tooltip = node.tooltip;
+        item.contextValue = node.contextValue;
+        return item;
+      }
+      case 'folder': {
+        const item = new vscode.TreeItem(displayName(node.name), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.description = `${node.count}`;
+        item.tooltip = `${displayName(node.path, 500)}/ — ${node.count} secret${node.count === 1 ? '' : 's'}`;
+        item.contextValue = 'folder';
+        return item;
+      }
+      case 'secret': {
+        const item = new vscode.TreeItem(displayName(node.name), vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        const flagged = node.flag === 'expired' || node.flag === 'disabled';
+        item.iconPath = new vscode.ThemeIcon(typeIcon(node.secret.type), flagged ? new vscode.ThemeColor('list.errorForeground') : node.flag === 'expiring' ? new vscode.ThemeColor('list.warningForeground') : undefined);
+        const flagText = node.flag === 'none' ? '' : node.flag === 'expiring' ? ' · expires soon' : ` · ${node.flag}`;
+        item.description = `v${node.secret.version}${flagText}`;
+        item.tooltip = new vscode.MarkdownString(describeSecret(node.secret, Date.now()).map(escapeMd).join('  \n'));
+        item.contextValue = `secret.${node.flag}`;
+        item.command = { command: 'oneclaw.showSecretMetadata', title: 'Show Metadata', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.roots();
+    if (node.kind === 'vault') {
+      const content = await this.load(node.vault);
+      if (content.kind === 'message') return [content.item];
+      return content.tree.roots().map((child) => ({ ...child, vaultId: node.vault.id, vaultName: node.vault.name }));
+    }
+    if (node.kind === 'folder') {
+      const content = await this.contents.get(node.vaultId);
+      if (!content || content.kind !== 'loaded') return [];
+      return content.tree.children(node.path).map((child) => ({ ...child, vaultId: node.vaultId, vaultName: node.vaultName }));
+    }
+    return [];
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async roots(): Promise<TreeNode[]> {
+    const state = this.controller.state;
+    const usable = state.kind === 'connected' || state.kind === 'refreshing' || (state.kind === 'offline' && state.lastGood);
+    if (!usable) return []; // the welcome view explains the state
+    try {
+      const vaults = visibleVaults(await this.controller.listVaults(), this.controller.vaultId);
+      this.vaultNames = new Map(vaults.map((v) => [v.id, v.name]));
+      if (vaults.length === 0) return [message('none', 'This agent cannot see any vault.', 'info', 'Ask a 1Claw administrator to bind the agent to a vault.')];
+      return vaults.map((vault) => ({ kind: 'vault', id: `vault/${vault.id}`, vault, isWorkspaceVault: vault.id === this.controller.vaultId }));
+    } catch (err) {
+      return [message('vaults-error', `Could not list vaults: ${describeError(err)}`, 'warning', 'Use the Refresh button to try again.')];
+    }
+  }
+
+  private load(vault: Vault): Promise<VaultContent> {
+    let pending = this.contents.get(vault.id);
+    if (!pending) {
+      pending = this.fetch(vault);
+      this.contents.set(vault.id, pending);
+    }
+    return pending;
+  }
+
+  private async fetch(vault: Vault): Promise<VaultContent> {
+    try {
+      const secrets = await this.controller.listSecrets(vault.id);
+      const tree = new SecretTree(vault.id, secrets, Date.now(), this.filterText);
+      if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, 'No secrets in this vault yet.', 'info', 'Secrets added in the 1Claw dashboard appear here after a refresh.') };
+      if (tree.total === 0) return { kind: 'message', item: message(`${vault.id}/nomatch`, `No secret paths match "${this.filterText}".`, 'filter', 'Clear the filter to see every path.') };
+      return { kind: 'loaded', tree };
+    } catch (err) {
+      this.contents.delete(vault.id); // let the next expansion try again
+      if (err instanceof ApiError && err.isForbidden) {
+        return { kind: 'message', item: message(`${vault.id}/noaccess`, 'No access: this agent has no policy for this vault.', 'lock', 'An administrator can grant the agent a policy on this vault.', 'noAccess') };
+      }
+      if (err instanceof ApiError && err.isNotFound) {
+        return { kind: 'message', item: message(`${vault.id}/gone`, 'This vault no longer exists.', 'trash', 'Refresh to update the list.') };
+      }
+      return { kind: 'message', item: message(`${vault.id}/error`, `Could not list secrets: ${describeError(err)}`, 'warning', 'Use the Refresh button to try again.') };
+    }
+  }
+}
+
+function message(id: string, label: string, icon: string, tooltip?: string, context = 'message'): MessageItem {
+  return { kind: 'message', id: `message/${id}`, label, icon, tooltip, contextValue: context };
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,153 @@
+/**
+ * Keeps every enabled MCP registration in step with the connection: registers when connected,
+ * renews token-bound entries when the JWT is refreshed, and removes our entries when access ends
+ * (revoked, not configured) or the user disconnects. One operation runs at a time.
+ */
+import type { ConnectionState } from '../credentials/state';
+import type { Disposable } from '../util/disposable';
+import { DisposableStore } from '../util/disposable';
+import type { Event } from '../util/events';
+import { Emitter } from '../util/events';
+import { describeError, type Logger } from '../util/log';
+import type { McpConnection, McpRegistrar, RegistrationResult } from './registrar';
+
+export interface ConnectionSource {
+  readonly state: ConnectionState;
+  readonly onDidChangeState: Event<ConnectionState>;
+  readonly onDidIssueToken: Event<unknown>;
+  /** What registrations need, or undefined when there is no usable agent. */
+  connection(): McpConnection | undefined;
+}
+
+export interface RegistrationStatus {
+  label: string;
+  result: RegistrationResult;
+}
+
+export class McpCoordinator implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = new Emitter<void>();
+  readonly onDidChange = this.changed.event;
+  private queue: Promise<void> = Promise.resolve();
+  private active = new Map<string, McpRegistrar>();
+  private results = new Map<string, RegistrationStatus>();
+  private registeredVault: string | undefined;
+  private disconnected = false;
+
+  constructor(
+    private readonly source: ConnectionSource,
+    /** The registrars the current settings and host call for. */
+    private readonly registrars: () => McpRegistrar[],
+    private readonly logger: Logger,
+    private readonly onProblem: (message: string) => void = () => undefined,
+  ) {
+    this.store.add(source.onDidChangeState((state) => this.onState(state)));
+    this.store.add(source.onDidIssueToken(() => this.enqueue(() => this.renewTokenBound())));
+    this.store.add(this.changed);
+  }
+
+  /** Labels of the clients currently registered (for the status tooltip). */
+  get registeredLabels(): string[] {
+    return [...this.active.values()].map((registrar) => registrar.label);
+  }
+
+  get statuses(): RegistrationStatus[] {
+    return [...this.results.values()];
+  }
+
+  get isDisconnected(): boolean {
+    return this.disconnected;
+  }
+
+  /** Resolves when every queued registration change has finished. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Register everything the settings ask for (also the "Re-register MCP clients" command). */
+  registerAll(): Promise<void> {
+    this.disconnected = false;
+    return this.enqueue(() => this.sync(true));
+  }
+
+  /** Remove every entry we made and stay disconnected until asked to register again. */
+  disconnect(): Promise<void> {
+    this.disconnected = true;
+    return this.enqueue(() => this.removeAll());
+  }
+
+  /** Settings changed: remove what we registered under the old settings, register under the new. */
+  reset(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.removeAll();
+      await this.sync(true);
+    });
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+
+  private onState(state: ConnectionState): void {
+    if (state.kind === 'notConfigured' || state.kind === 'revoked') {
+      void this.enqueue(() => this.removeAll());
+    } else if (state.kind === 'connected') {
+      const vault = state.session.vaultId;
+      if (this.registeredVault !== vault || this.active.size === 0) void this.enqueue(() => this.sync(false));
+    }
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(operation).catch((err) => this.logger.error(`MCP registration failed: ${describeError(err)}`));
+    return this.queue;
+  }
+
+  private async sync(force: boolean): Promise<void> {
+    if (this.disconnected) return;
+    const connection = this.source.connection();
+    const wanted = new Map(this.registrars().map((r) => [r.id, r] as const));
+    for (const [id, registrar] of this.active) {
+      if (!wanted.has(id)) await this.run(registrar, 'unregister', undefined);
+    }
+    if (!connection) return;
+    const vaultChanged = this.registeredVault !== connection.vaultId;
+    for (const registrar of wanted.values()) {
+      if (force || vaultChanged || !this.active.has(registrar.id)) await this.run(registrar, 'register', connection);
+    }
+    this.registeredVault = connection.vaultId;
+  }
+
+  private async renewTokenBound(): Promise<void> {
+    if (this.disconnected) return;
+    const connection = this.source.connection();
+    if (!connection) return;
+    for (const registrar of this.active.values()) {
+      if (registrar.tokenBound) await this.run(registrar, 'register', connection);
+    }
+  }
+
+  private async removeAll(): Promise<void> {
+    // Also clear what the settings ask for now, in case an entry was made by an earlier session.
+    const all = new Map([...this.registrars().map((r) => [r.id, r] as const), ...this.active]);
+    for (const registrar of all.values()) await this.run(registrar, 'unregister', undefined);
+    this.registeredVault = undefined;
+  }
+
+  private async run(registrar: McpRegistrar, action: 'register' | 'unregister', connection: McpConnection | undefined): Promise<void> {
+    let result: RegistrationResult;
+    try {
+      result = action === 'register' ? await registrar.register(connection!) : await registrar.unregister();
+    } catch (err) {
+      result = { ok: false, detail: `${registrar.label}: ${describeError(err)}` };
+    }
+    if (action === 'register' && result.ok) this.active.set(registrar.id, registrar);
+    if (action === 'unregister') this.active.delete(registrar.id);
+    this.results.set(registrar.id, { label: registrar.label, result });
+    if (result.ok) this.logger.info(result.detail);
+    else {
+      this.logger.warn(result.detail);
+      this.onProblem(result.detail);
+    }
+    this.changed.fire();
+  }
+}

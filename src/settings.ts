@@ -1,0 +1,96 @@
+/**
+ * Extension settings as plain data (read by the editor layer, validated here), and the endpoint
+ * precedence: variables injected by the workspace template win over user settings.
+ */
+import { checkServiceUrl, normaliseBaseUrl } from './api/url';
+import type { WorkspaceEnvironment } from './credentials/environment';
+
+export type McpClientId = 'editor' | 'claudeCode' | 'cursorFile';
+export type CredentialStyle = 'fresh' | 'static';
+
+export interface BootstrapSettings {
+  vaultName: string;
+  agentName: string;
+  policyPath: string;
+  permissions: string[];
+  tokenTtlSeconds: number;
+}
+
+export interface ExtensionSettings {
+  apiBaseUrl: string;
+  mcpUrl: string;
+  dashboardUrl: string;
+  mcpClients: McpClientId[];
+  credentialStyle: CredentialStyle;
+  serverName: string;
+  refreshMarginSeconds: number;
+  requestTimeoutSeconds: number;
+  bootstrap: BootstrapSettings;
+}
+
+export const DEFAULT_SETTINGS: ExtensionSettings = {
+  apiBaseUrl: 'https://api.1claw.xyz',
+  mcpUrl: 'https://mcp.1claw.xyz/mcp',
+  dashboardUrl: 'https://1claw.xyz',
+  mcpClients: ['editor', 'claudeCode'],
+  credentialStyle: 'fresh',
+  serverName: '1claw',
+  refreshMarginSeconds: 60,
+  requestTimeoutSeconds: 15,
+  bootstrap: { vaultName: 'coder-workspace', agentName: '', policyPath: '**', permissions: ['read'], tokenTtlSeconds: 3600 },
+};
+
+export interface Endpoints {
+  apiBaseUrl: string;
+  mcpUrl: string;
+}
+
+export type EndpointResolution = { ok: true; endpoints: Endpoints } | { ok: false; problem: string };
+
+export function resolveEndpoints(environment: WorkspaceEnvironment, settings: ExtensionSettings): EndpointResolution {
+  const api = pick(environment.baseUrl, 'ONECLAW_BASE_URL', settings.apiBaseUrl, 'the setting "oneclaw.apiBaseUrl"');
+  if (!api.ok) return api;
+  const mcp = pick(environment.mcpUrl, 'ONECLAW_MCP_URL', settings.mcpUrl, 'the setting "oneclaw.mcpUrl"');
+  if (!mcp.ok) return mcp;
+  return { ok: true, endpoints: { apiBaseUrl: api.value, mcpUrl: mcp.value } };
+}
+
+function pick(fromEnv: string | undefined, envName: string, fromSettings: string, settingLabel: string): { ok: true; value: string } | { ok: false; problem: string } {
+  const raw = fromEnv ?? fromSettings;
+  const label = fromEnv !== undefined ? envName : settingLabel;
+  const check = checkServiceUrl(raw);
+  if (!check.ok) return { ok: false, problem: `${label[0]!.toUpperCase()}${label.slice(1)} ${check.problem}.` };
+  return { ok: true, value: normaliseBaseUrl(check.url) };
+}
+
+/** Clamp and sanitise values a user (or a hostile settings file) typed, so nothing downstream sees nonsense. */
+export type RawSettings = { [K in Exclude<keyof ExtensionSettings, 'bootstrap'>]?: unknown } & { bootstrap?: { [K in keyof BootstrapSettings]?: unknown } };
+
+export function sanitiseSettings(raw: RawSettings): ExtensionSettings {
+  const d = DEFAULT_SETTINGS;
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback);
+  const number = (value: unknown, fallback: number, min: number, max: number) =>
+    typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+  const rawClients = raw.mcpClients;
+  const clients = Array.isArray(rawClients) ? rawClients.filter((c): c is McpClientId => c === 'editor' || c === 'claudeCode' || c === 'cursorFile') : d.mcpClients;
+  const rawPermissions = raw.bootstrap?.permissions;
+  const permissions = Array.isArray(rawPermissions) ? rawPermissions.filter((p): p is string => p === 'read' || p === 'write') : d.bootstrap.permissions;
+  const serverName = text(raw.serverName, d.serverName);
+  return {
+    apiBaseUrl: text(raw.apiBaseUrl, d.apiBaseUrl),
+    mcpUrl: text(raw.mcpUrl, d.mcpUrl),
+    dashboardUrl: text(raw.dashboardUrl, d.dashboardUrl),
+    mcpClients: [...new Set(clients)],
+    credentialStyle: raw.credentialStyle === 'static' ? 'static' : 'fresh',
+    serverName: /^[A-Za-z0-9_-]{1,64}$/.test(serverName) ? serverName : d.serverName,
+    refreshMarginSeconds: number(raw.refreshMarginSeconds, d.refreshMarginSeconds, 5, 3600),
+    requestTimeoutSeconds: number(raw.requestTimeoutSeconds, d.requestTimeoutSeconds, 2, 120),
+    bootstrap: {
+      vaultName: text(raw.bootstrap?.vaultName, d.bootstrap.vaultName),
+      agentName: typeof raw.bootstrap?.agentName === 'string' ? raw.bootstrap.agentName.trim().slice(0, 64) : d.bootstrap.agentName,
+      policyPath: text(raw.bootstrap?.policyPath, d.bootstrap.policyPath),
+      permissions: permissions.length ? [...new Set(permissions)] : d.bootstrap.permissions,
+      tokenTtlSeconds: number(raw.bootstrap?.tokenTtlSeconds, d.bootstrap.tokenTtlSeconds, 60, 86_400),
+    },
+  };
+}

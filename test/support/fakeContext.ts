@@ -1,0 +1,49 @@
+/** An ExtensionContext good enough for activate() in plain node: in-memory secrets and state. */
+import * as path from 'node:path';
+
+export class MemorySecrets {
+  readonly values = new Map<string, string>();
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+  onDidChange = () => ({ dispose: () => undefined });
+}
+
+export class MemoryMemento {
+  readonly values = new Map<string, unknown>();
+  get<T>(key: string, fallback?: T): T | undefined {
+    return (this.values.has(key) ? this.values.get(key) : fallback) as T | undefined;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.values.delete(key);
+    else this.values.set(key, value);
+  }
+  keys(): string[] {
+    return [...this.values.keys()];
+  }
+}
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export function fakeExtensionContext(): { context: any; secrets: MemorySecrets; globalState: MemoryMemento; subscriptions: Array<{ dispose(): unknown }> } {
+  const secrets = new MemorySecrets();
+  const globalState = new MemoryMemento();
+  const subscriptions: Array<{ dispose(): unknown }> = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const packageJSON = require(path.join(repoRoot, 'package.json'));
+  const context = {
+    subscriptions,
+    secrets,
+    globalState,
+    workspaceState: new MemoryMemento(),
+    extensionPath: repoRoot,
+    extension: { packageJSON, id: `${packageJSON.publisher}.${packageJSON.name}` },
+  };
+  return { context, secrets, globalState, subscriptions };
+}

@@ -64,8 +64,6 @@ export function readWorkspaceEnvironment(env: Readonly<Record<string, string | u
   const agentKey = ok(ENV.agentKey);
   if (agentKey !== undefined) {
     result.agent = { agentKey, vaultId: ok(ENV.vaultId), agentId: ok(ENV.agentId) };
-  } else if (!bad.has(ENV.agentKey) && (picked[ENV.vaultId] !== undefined || picked[ENV.agentId] !== undefined) && picked[ENV.humanKey] === undefined) {
-    problems.push({ variable: ENV.agentKey, message: `${ENV.vaultId} or ${ENV.agentId} is set but ${ENV.agentKey} is not; the agent key is needed to connect.` });
   }
   result.humanKey = ok(ENV.humanKey);
   result.baseUrl = ok(ENV.baseUrl);

@@ -32,7 +32,6 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private contents = new Map<string, Promise<VaultContent>>();
-  private vaultNames = new Map<string, string>();
   private filterText = '';
 
   constructor(private readonly controller: ConnectionController) {}
@@ -111,7 +110,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (node.kind === 'folder') {
       const content = await this.contents.get(node.vaultId);
       if (!content || content.kind !== 'loaded') return [];
-      return content.tree.children(node.path).map((child) => ({ ...child, vaultId: node.vaultId, vaultName: node.vaultName }));
+      return content.tree.children(node.key).map((child) => ({ ...child, vaultId: node.vaultId, vaultName: node.vaultName }));
     }
     return [];
   }
@@ -130,7 +129,6 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (!usable) return []; // the welcome view explains the state
     try {
       const vaults = visibleVaults(await this.controller.listVaults(), this.controller.vaultId);
-      this.vaultNames = new Map(vaults.map((v) => [v.id, v.name]));
       if (vaults.length === 0) return [message('none', 'This agent cannot see any vault.', 'info', 'Ask a 1Claw administrator to bind the agent to a vault.')];
       return vaults.map((vault) => ({ kind: 'vault', id: `vault/${vault.id}`, vault, isWorkspaceVault: vault.id === this.controller.vaultId }));
     } catch (err) {

@@ -4,9 +4,10 @@
  * rename so a change made by the program itself in between is not lost, and a file we cannot
  * parse is copied aside and left exactly as it was.
  */
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import { systemClock, type Clock } from '../util/clock';
-import { FileSafetyError, isErrno, readTextFile, resolveWriteTarget, withFileLock, writeFileAtomic } from '../util/files';
+import { FileSafetyError, WriteAbandoned, isErrno, readTextFile, resolveWriteTarget, withFileLock, writeFileAtomic } from '../util/files';
 import { applyEntryEdit, InvalidConfigError, type EntryEdit } from './jsonEdit';
 
 export type ConfigEditOutcome =
@@ -20,6 +21,8 @@ export interface ConfigEditOptions {
   clock?: Clock;
   /** How many times to start over when the file changed under us. */
   maxAttempts?: number;
+  /** Test seam: runs after our read, before our commit (simulates another program writing). */
+  betweenReadAndWrite?: () => Promise<void>;
 }
 
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -59,13 +62,19 @@ async function editLocked(target: string, edit: EntryEdit, options: ConfigEditOp
       if (options.holdsCredential && before.exists) await tightenMode(target);
       return { status: 'unchanged', path: target };
     }
+    await options.betweenReadAndWrite?.();
     // The program that owns the file may have written it since we read it: start over if so.
-    const recheck = await readTextFile(target, maxBytes);
-    if (recheck.text !== before.text || recheck.exists !== before.exists) {
+    const unchanged = async () => {
+      const recheck = await readTextFile(target, maxBytes);
+      return recheck.text === before.text && recheck.exists === before.exists;
+    };
+    try {
+      await writeFileAtomic(target, next, { mode: 0o600, forceMode: options.holdsCredential, dirMode: 0o700, beforeCommit: unchanged });
+    } catch (err) {
+      if (!(err instanceof WriteAbandoned)) throw err;
       await (options.clock ?? systemClock).sleep(10 + attempt * 20);
       continue;
     }
-    await writeFileAtomic(target, next, { mode: 0o600, forceMode: options.holdsCredential, dirMode: 0o700 });
     return { status: edit.value === undefined ? 'removed' : 'written', path: target };
   }
   return { status: 'skipped', path: target, reason: `${target} kept changing while we tried to update it; try again` };
@@ -76,12 +85,17 @@ async function tightenMode(target: string): Promise<void> {
   if ((stat.mode & 0o077) !== 0) await fs.chmod(target, 0o600);
 }
 
-/** Keep a copy of a file we refuse to edit, so the user can see what we saw. The original is not touched. */
+/**
+ * Keep a copy of a file we refuse to edit, so the user can see what we saw; the original is not
+ * touched. Named by content hash, so retries do not pile up copies of the same bytes.
+ */
 async function copyAside(target: string): Promise<string | undefined> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const backupPath = `${target}.1claw-unparsable-${stamp}.bak`;
   try {
-    await fs.copyFile(target, backupPath);
+    const digest = createHash('sha256').update(await fs.readFile(target)).digest('hex').slice(0, 12);
+    const backupPath = `${target}.1claw-unparsable-${digest}.bak`;
+    await fs.copyFile(target, backupPath, fsConstants.COPYFILE_EXCL).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
     await fs.chmod(backupPath, 0o600);
     return backupPath;
   } catch {

@@ -4,7 +4,7 @@
  * kept. Large strict-JSON files (Claude Code's ~/.claude.json can be megabytes) take a fast path
  * that validates with the native parser and edits only the `mcpServers` slice.
  */
-import { applyEdits, modify, parse, printParseErrorCode, type FormattingOptions, type ParseError } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parse, parseTree, printParseErrorCode, type Edit, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 
 export class InvalidConfigError extends Error {
   constructor(message: string) {
@@ -29,9 +29,9 @@ export function applyEntryEdit(original: string, edit: EntryEdit): string {
   const text = hasBom ? original.slice(BOM.length) : original;
   if (text.trim() === '') {
     if (edit.value === undefined) return original;
-    const eol = '\n';
-    const fresh = applyEdits('{}', modify('{}', [edit.container, edit.name], edit.value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol } }));
-    return (hasBom ? BOM : '') + fresh + eol;
+    const unit = '  ';
+    const body = `{\n${unit}${JSON.stringify(edit.container)}: {\n${unit}${unit}${JSON.stringify(edit.name)}: ${stringify(edit.value, unit + unit, unit, '\n')}\n${unit}}\n}\n`;
+    return (hasBom ? BOM : '') + body;
   }
 
   const { root, strict } = parseDocument(text);
@@ -44,7 +44,7 @@ export function applyEntryEdit(original: string, edit: EntryEdit): string {
 
   const formatting = detectFormatting(text);
   const fast = strict && container !== undefined ? editSlice(text, edit, formatting) : undefined;
-  const edited = fast ?? applyEdits(text, modify(text, [edit.container, edit.name], edit.value, { formattingOptions: formatting }));
+  const edited = fast ?? applyEdits(text, entryEdits(text, edit, formatting));
   return (hasBom ? BOM : '') + edited;
 }
 
@@ -76,18 +76,55 @@ function parseDocument(text: string): { root: Record<string, unknown>; strict: b
 }
 
 /**
- * Fast path: run jsonc's modify on a small document made of the lines that hold the container
- * ("{\n" + those lines + "\n}"), then shift its edits back. Indentation is preserved because the
- * lines are copied whole. Returns undefined when the layout is unusual (e.g. minified on one line).
+ * The edits that set or remove our entry. Insertions and replacements are built here, indented
+ * like their neighbours, so no other line is reformatted; removal uses jsonc's minimal edit.
  */
-function editSlice(text: string, edit: EntryEdit, formatting: FormattingOptions): string | undefined {
+function entryEdits(doc: string, edit: EntryEdit, formatting: Formatting): Edit[] {
+  if (edit.value === undefined) return modify(doc, [edit.container, edit.name], undefined, {});
+  const root = parseTree(doc, [], { allowTrailingComma: true });
+  if (!root) throw new InvalidConfigError('it is empty');
+  const containerNode = findNodeAtLocation(root, [edit.container]);
+  if (!containerNode) return insertProperty(doc, root, edit.container, { [edit.name]: edit.value }, formatting);
+  const property = containerNode.children?.find((p) => p.children?.[0]?.value === edit.name);
+  const valueNode = property?.children?.[1];
+  if (property && valueNode) {
+    return [{ offset: valueNode.offset, length: valueNode.length, content: stringify(edit.value, lineIndent(doc, property.offset), formatting.unit, formatting.eol) }];
+  }
+  return insertProperty(doc, containerNode, edit.name, edit.value, formatting);
+}
+
+function insertProperty(doc: string, object: JsonNode, key: string, value: unknown, f: Formatting): Edit[] {
+  const keyText = JSON.stringify(key);
+  const properties = object.children ?? [];
+  const last = properties[properties.length - 1];
+  if (last) {
+    const at = last.offset + last.length;
+    if (!startsLine(doc, last.offset)) return [{ offset: at, length: 0, content: `,${keyText}:${JSON.stringify(value)}` }];
+    const indent = lineIndent(doc, last.offset);
+    return [{ offset: at, length: 0, content: `,${f.eol}${indent}${keyText}: ${stringify(value, indent, f.unit, f.eol)}` }];
+  }
+  const outer = lineIndent(doc, object.offset);
+  const inner = outer + f.unit;
+  const property = `${inner}${keyText}: ${stringify(value, inner, f.unit, f.eol)}`;
+  const inside = doc.slice(object.offset + 1, object.offset + object.length - 1);
+  if (inside.trim() === '') return [{ offset: object.offset, length: object.length, content: `{${f.eol}${property}${f.eol}${outer}}` }];
+  // An empty object holding only comments: insert after the brace and keep the comments.
+  return [{ offset: object.offset + 1, length: 0, content: `${f.eol}${property}` }];
+}
+
+/**
+ * Fast path for big strict-JSON files: work on a small document made of the lines that hold the
+ * container ("{" + those lines + "}"), then shift the edits back. Returns undefined when the
+ * layout is unusual (e.g. minified on one line) and the whole text must be parsed instead.
+ */
+function editSlice(text: string, edit: EntryEdit, formatting: Formatting): string | undefined {
   const span = findTopLevelProperty(text, edit.container);
   if (!span) return undefined;
   const lineStart = text.lastIndexOf('\n', span.keyStart) + 1;
   if (text.slice(lineStart, span.keyStart).trim() !== '') return undefined;
-  const prefix = '{\n';
-  const doc = `${prefix}${text.slice(lineStart, span.valueEnd)}\n}`;
-  const edits = modify(doc, [edit.container, edit.name], edit.value, { formattingOptions: formatting });
+  const prefix = `{${formatting.eol}`;
+  const doc = `${prefix}${text.slice(lineStart, span.valueEnd)}${formatting.eol}}`;
+  const edits = entryEdits(doc, edit, formatting);
   const shift = lineStart - prefix.length;
   const limit = span.valueEnd - lineStart + prefix.length;
   if (edits.some((e) => e.offset < prefix.length || e.offset + e.length > limit)) return undefined;
@@ -152,12 +189,34 @@ function nextNonSpaceIndex(text: string, from: number): number {
   return -1;
 }
 
-export function detectFormatting(text: string): FormattingOptions {
+export interface Formatting {
+  /** One level of indentation: a tab or N spaces. */
+  unit: string;
+  eol: string;
+}
+
+export function detectFormatting(text: string): Formatting {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indented = /\n([ \t]+)\S/.exec(text);
   const indent = indented?.[1] ?? '  ';
-  if (indent.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
-  return { insertSpaces: true, tabSize: Math.min(8, indent.length), eol };
+  if (indent.startsWith('\t')) return { unit: '\t', eol };
+  return { unit: ' '.repeat(Math.min(8, indent.length)), eol };
+}
+
+/** JSON for `value`, its continuation lines indented by `indent`, so it sits at that depth. */
+function stringify(value: unknown, indent: string, unit: string, eol: string): string {
+  return JSON.stringify(value, null, unit).split('\n').join(eol + indent);
+}
+
+/** The whitespace at the start of the line holding `offset`. */
+function lineIndent(doc: string, offset: number): string {
+  const lineStart = Math.max(doc.lastIndexOf('\n', offset - 1), doc.lastIndexOf('\r', offset - 1)) + 1;
+  return /^[ \t]*/.exec(doc.slice(lineStart, offset))![0];
+}
+
+function startsLine(doc: string, offset: number): boolean {
+  const lineStart = Math.max(doc.lastIndexOf('\n', offset - 1), doc.lastIndexOf('\r', offset - 1)) + 1;
+  return doc.slice(lineStart, offset).trim() === '';
 }
 
 function isPlainObject(value: unknown): boolean {

@@ -47,7 +47,14 @@ export interface AtomicWriteOptions {
   forceMode?: boolean;
   /** Mode for directories we have to create. */
   dirMode?: number;
+  /**
+   * Last check before the rename, after the data is safely on disk: return false to abandon the
+   * write (the temp file is removed). Keeps the window for a lost concurrent update minimal.
+   */
+  beforeCommit?: () => Promise<boolean>;
 }
+
+export class WriteAbandoned extends Error {}
 
 export async function writeFileAtomic(filePath: string, data: string | Buffer, options: AtomicWriteOptions): Promise<string> {
   const target = await resolveWriteTarget(filePath);
@@ -73,6 +80,7 @@ export async function writeFileAtomic(filePath: string, data: string | Buffer, o
     await handle.sync();
     await handle.close();
     handle = undefined;
+    if (options.beforeCommit && !(await options.beforeCommit())) throw new WriteAbandoned('abandoned before commit');
     await fs.rename(temp, target);
   } catch (err) {
     await handle?.close().catch(() => undefined);

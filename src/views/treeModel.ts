@@ -25,6 +25,8 @@ export interface FolderNode {
   name: string;
   /** Prefix without a trailing slash, e.g. "db/prod". */
   path: string;
+  /** Lookup key for `children`: depth and path, so "" at depth 1 (a leading "/") differs from the root. */
+  key: string;
   /** Number of secrets below this folder. */
   count: number;
 }
@@ -36,6 +38,7 @@ interface Entry {
   segments: string[];
 }
 
+const ROOT_KEY = '0:';
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 export class SecretTree {
@@ -55,20 +58,26 @@ export class SecretTree {
       if (matches(secret.path)) entries.push({ secret, segments: secret.path.split('/') });
     }
     this.total = entries.length;
-    this.folders.set('', entries);
+    this.folders.set(ROOT_KEY, entries);
+  }
+
+  /** The key of the folder at `path` ('' is the vault root). */
+  static keyOf(path: string): string {
+    return path === '' ? ROOT_KEY : `${path.split('/').length}:${path}`;
   }
 
   roots(): PathNode[] {
-    return this.children('');
+    return this.children(ROOT_KEY);
   }
 
-  /** Children of the folder at `prefix` ('' for the vault root), folders first, then by name. */
-  children(prefix: string): PathNode[] {
-    const cached = this.built.get(prefix);
+  /** Children of the folder with this key (see `keyOf`), folders first, then by name. */
+  children(key: string): PathNode[] {
+    const cached = this.built.get(key);
     if (cached) return cached;
-    const entries = this.folders.get(prefix);
+    const entries = this.folders.get(key);
     if (!entries) return [];
-    const depth = prefix === '' ? 0 : prefix.split('/').length;
+    const depth = Number(key.slice(0, key.indexOf(':')));
+    const prefix = key.slice(key.indexOf(':') + 1);
     const subfolders = new Map<string, Entry[]>();
     const leaves: SecretNode[] = [];
     for (const entry of entries) {
@@ -83,14 +92,15 @@ export class SecretTree {
     }
     const folderNodes: FolderNode[] = [];
     for (const [name, bucket] of subfolders) {
-      const path = prefix === '' ? name : `${prefix}/${name}`;
-      this.folders.set(path, bucket);
-      folderNodes.push({ kind: 'folder', id: `${this.vaultId}/d/${path}`, name, path, count: bucket.length });
+      const path = depth === 0 ? name : `${prefix}/${name}`;
+      const folderKey = `${depth + 1}:${path}`;
+      this.folders.set(folderKey, bucket);
+      folderNodes.push({ kind: 'folder', id: `${this.vaultId}/d/${folderKey}`, name, path, key: folderKey, count: bucket.length });
     }
     folderNodes.sort((a, b) => collator.compare(a.name, b.name));
     leaves.sort((a, b) => collator.compare(a.name, b.name));
     const nodes: PathNode[] = [...folderNodes, ...leaves];
-    this.built.set(prefix, nodes);
+    this.built.set(key, nodes);
     return nodes;
   }
 }

@@ -157,7 +157,7 @@ export class OneClawClient {
 
   async listVaults(token: string): Promise<Vault[]> {
     const result = await this.call({ method: 'GET', path: '/v1/vaults', route: '/v1/vaults', token, schema: VaultListSchema, retrySafe: true });
-    return result.vaults;
+    return result.vaults ?? [];
   }
 
   getVault(token: string, vaultId: string): Promise<Vault> {
@@ -184,7 +184,7 @@ export class OneClawClient {
       schema: SecretListSchema,
       retrySafe: true,
     });
-    return result.secrets;
+    return result.secrets ?? [];
   }
 
   // --- agents ---------------------------------------------------------------------------
@@ -195,7 +195,7 @@ export class OneClawClient {
 
   async listAgents(token: string): Promise<Agent[]> {
     const result = await this.call({ method: 'GET', path: '/v1/agents', route: '/v1/agents', token, schema: AgentListSchema, retrySafe: true });
-    return result.agents;
+    return result.agents ?? [];
   }
 
   getAgentSelf(token: string): Promise<AgentSelf> {
@@ -208,6 +208,7 @@ export class OneClawClient {
 
   async rotateAgentKey(token: string, agentId: string): Promise<string> {
     const result = await this.call({ method: 'POST', path: `/v1/agents/${seg(agentId)}/rotate-key`, route: '/v1/agents/:id/rotate-key', token, schema: AgentKeyRotatedSchema, retrySafe: false });
+    if (!result.api_key) throw new ResponseShapeError('POST', '/v1/agents/:id/rotate-key', 'the new api_key is missing');
     return result.api_key;
   }
 
@@ -219,7 +220,7 @@ export class OneClawClient {
 
   async listPolicies(token: string, vaultId: string): Promise<Policy[]> {
     const result = await this.call({ method: 'GET', path: `/v1/vaults/${seg(vaultId)}/policies`, route: '/v1/vaults/:id/policies', token, schema: PolicyListSchema, retrySafe: true });
-    return result.policies;
+    return result.policies ?? [];
   }
 
   async deletePolicy(token: string, vaultId: string, policyId: string): Promise<void> {
@@ -230,7 +231,8 @@ export class OneClawClient {
 
   async listAuditEvents(token: string, query: AuditQuery = {}): Promise<{ events: AuditEvent[]; count: number }> {
     const result = await this.call({ method: 'GET', path: '/v1/audit/events', route: '/v1/audit/events', token, query: { ...query }, schema: AuditEventsSchema, retrySafe: true });
-    return { events: result.events, count: result.count ?? result.events.length };
+    const events = result.events ?? [];
+    return { events, count: result.count ?? events.length };
   }
 
   // --- plumbing -------------------------------------------------------------------------

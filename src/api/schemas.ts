@@ -31,7 +31,8 @@ export const VaultSchema = z.object({
   created_by_type: optionalText(),
 });
 export type Vault = z.infer<typeof VaultSchema>;
-export const VaultListSchema = z.object({ vaults: z.array(VaultSchema) });
+// The spec marks no list field as required: an absent list is an empty one.
+export const VaultListSchema = z.object({ vaults: z.optional(z.nullable(z.array(VaultSchema))) });
 
 /** Secret metadata. There is deliberately no `value` field: the extension never holds one. */
 export const SecretMetadataSchema = z.object({
@@ -45,7 +46,7 @@ export const SecretMetadataSchema = z.object({
   is_disabled: z.optional(z.nullable(z.boolean())),
 });
 export type SecretMetadata = z.infer<typeof SecretMetadataSchema>;
-export const SecretListSchema = z.object({ secrets: z.array(SecretMetadataSchema) });
+export const SecretListSchema = z.object({ secrets: z.optional(z.nullable(z.array(SecretMetadataSchema))) });
 
 export const AgentSchema = z.object({
   id: id(),
@@ -58,7 +59,7 @@ export const AgentSchema = z.object({
   expires_at: optionalText(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
-export const AgentListSchema = z.object({ agents: z.array(AgentSchema) });
+export const AgentListSchema = z.object({ agents: z.optional(z.nullable(z.array(AgentSchema))) });
 
 export const AgentCreatedSchema = z.object({
   agent: AgentSchema,
@@ -76,8 +77,11 @@ export const AgentSelfSchema = z.object({
 });
 export type AgentSelf = z.infer<typeof AgentSelfSchema>;
 
-/** The spec says `{api_key}`, the docs say `{agent, api_key}`: read the top-level key, ignore the rest. */
-export const AgentKeyRotatedSchema = z.object({ api_key: nonEmpty() });
+/**
+ * The spec says `{api_key}` (not required!), the docs say `{agent, api_key}`: read the top-level
+ * key, ignore the rest; the client fails clearly when it is absent.
+ */
+export const AgentKeyRotatedSchema = z.object({ api_key: z.optional(z.nullable(z.string())) });
 
 export const PolicySchema = z.object({
   id: z.string(),
@@ -90,7 +94,7 @@ export const PolicySchema = z.object({
   expires_at: optionalText(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
-export const PolicyListSchema = z.object({ policies: z.array(PolicySchema) });
+export const PolicyListSchema = z.object({ policies: z.optional(z.nullable(z.array(PolicySchema))) });
 
 export const AuditEventSchema = z.object({
   id: z.optional(z.nullable(z.string())),
@@ -103,7 +107,7 @@ export const AuditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const AuditEventsSchema = z.object({
-  events: z.array(AuditEventSchema),
+  events: z.optional(z.nullable(z.array(AuditEventSchema))),
   count: z.optional(z.nullable(z.number())),
 });
 

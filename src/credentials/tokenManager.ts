@@ -62,7 +62,7 @@ export interface TokenManagerOptions {
 const DEFAULT_MARGIN_MS = 60_000;
 /** Used only when neither `expires_in` nor the JWT says how long the token lives. */
 const FALLBACK_LIFETIME_MS = 5 * 60_000;
-const MIN_LIFETIME_MS = 10_000;
+const MIN_SKEWED_LIFETIME_MS = 30_000;
 
 export class TokenManager implements Disposable {
   private readonly emitter = new Emitter<TokenEvent>();
@@ -249,12 +249,14 @@ export class TokenManager implements Disposable {
     let lifetimeMs: number;
     if (response.expires_in) lifetimeMs = response.expires_in * 1000;
     else if (claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) lifetimeMs = (claims.exp - claims.iat) * 1000;
-    else if (claims?.exp !== undefined) lifetimeMs = claims.exp * 1000 - now;
-    else lifetimeMs = FALLBACK_LIFETIME_MS;
-    if (lifetimeMs < MIN_LIFETIME_MS) {
-      this.logger.warn('The token expires almost at once by this machine\'s clock; the host and server clocks may differ.');
-      lifetimeMs = MIN_LIFETIME_MS;
-    }
+    else if (claims?.exp !== undefined) {
+      // Only an absolute expiry: this machine's clock decides, so guard against skew.
+      lifetimeMs = claims.exp * 1000 - now;
+      if (lifetimeMs < MIN_SKEWED_LIFETIME_MS) {
+        this.logger.warn('The token expires almost at once by this machine\'s clock; the host and server clocks may differ.');
+        lifetimeMs = MIN_SKEWED_LIFETIME_MS;
+      }
+    } else lifetimeMs = FALLBACK_LIFETIME_MS;
     return {
       token: response.access_token,
       issuedAt: now,

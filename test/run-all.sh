@@ -33,6 +33,13 @@ if ((failed)); then
   exit 1
 fi
 
+# The real Claude Code CLI, which the MCP suite uses to read back our ~/.claude.json entry.
+install_claude() {
+  local bin
+  bin="$(bash test/support/setup-claude.sh | tail -n 1)" || return 1
+  export ONECLAW_CLAUDE_BIN="$bin"
+}
+stage "install the Claude Code CLI (cached)" install_claude
 stage "unit, integration and contract tests (node)" npx mocha --config test/.mocharc.json
 stage "package the .vsix" bash -c 'ONECLAW_VSIX=test-results/oneclaw.vsix npm run --silent package'
 

@@ -34,10 +34,10 @@ export async function editConfigEntry(filePath: string, edit: EntryEdit, options
   } catch (err) {
     return { status: 'skipped', path: filePath, reason: reasonOf(err) };
   }
-  if (edit.value === undefined) {
-    const exists = await fs.stat(target).then(() => true, () => false);
-    if (!exists) return { status: 'unchanged', path: target };
-  }
+  const stat = await fs.stat(target).catch(() => undefined);
+  if (edit.value === undefined && !stat) return { status: 'unchanged', path: target };
+  // A file its owner made read-only is a decision we respect, even where we could rename over it.
+  if (stat && (stat.mode & 0o200) === 0) return { status: 'skipped', path: target, reason: `${target} is read-only; make it writable to let 1Claw update its entry` };
   try {
     return await withFileLock(target, () => editLocked(target, edit, options), { clock: options.clock });
   } catch (err) {

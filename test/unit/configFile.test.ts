@@ -81,6 +81,16 @@ describe('config file edits on disk', () => {
     }
   });
 
+  it('respects a read-only file: skipped with a clear reason, bytes untouched', async () => {
+    const file = path.join(dir, 'readonly.json');
+    await fs.writeFile(file, '{"mcpServers":{}}');
+    await fs.chmod(file, 0o444);
+    const outcome = await editConfigEntry(file, edit(), { holdsCredential: false });
+    assert.equal(outcome.status, 'skipped');
+    assert.match(outcome.status === 'skipped' ? outcome.reason : '', /is read-only/);
+    assert.equal(await fs.readFile(file, 'utf8'), '{"mcpServers":{}}');
+  });
+
   it('does not lose a change another program makes between our read and our write', async () => {
     const file = path.join(dir, '.claude.json');
     await fs.writeFile(file, JSON.stringify({ numStartups: 1, mcpServers: {} }, null, 2));

@@ -1,0 +1,102 @@
+/**
+ * The real Claude Code CLI reads back what we wrote: `claude mcp get 1claw` shows our URL and
+ * headers, and `claude mcp list` connects to the emulator's /mcp through our headers helper.
+ * Claude Code's own state in ~/.claude.json survives our edits, and ours survives its rewrites.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ClaudeCodeRegistrar } from '../../src/mcp/claudeCode';
+import type { McpConnection } from '../../src/mcp/registrar';
+import { startEmulator, type Emulator } from '../emulator';
+import { repoRoot } from '../support/fakeContext';
+
+const defaultBinary = path.join(process.env.ONECLAW_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'oneclaw-realhost'), 'claude-code', 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude');
+const claudeBinary = process.env.ONECLAW_CLAUDE_BIN ?? defaultBinary;
+const helperSource = path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh');
+
+describe('the real Claude Code CLI reads our registration', function () {
+  this.timeout(60_000);
+  let emulator: Emulator;
+  let demo: NonNullable<Emulator['demo']>;
+  let home: string;
+
+  function claude(args: string[], env: Record<string, string> = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(claudeBinary, args, { cwd: home, timeout: 45_000, env: { PATH: process.env.PATH, HOME: home, ...env } }, (err, stdout, stderr) => {
+        // A non-zero exit with output is an answer ("no such server"); no output at all is a failure.
+        if (err && !stdout && !stderr) reject(new Error(`claude ${args.join(' ')} failed: ${err.message}`));
+        else resolve(stdout + stderr);
+      });
+    });
+  }
+
+  const helperEnv = () => ({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_BASE_URL: emulator.url });
+  const connection = (): McpConnection => ({ url: emulator.mcpUrl, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: true });
+
+  before(async function () {
+    assert.ok(existsSync(claudeBinary), `The Claude Code CLI is not installed at ${claudeBinary}. Run "bash test/support/setup-claude.sh" (npm test does this), or set ONECLAW_CLAUDE_BIN.`);
+    emulator = await startEmulator({ seed: 'demo' });
+    demo = emulator.demo!;
+  });
+  beforeEach(async () => {
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-claude-'));
+  });
+  afterEach(async () => {
+    await fs.rm(home, { recursive: true, force: true });
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+
+  it('shows our entry (user scope, http, URL, vault header) and connects through the headers helper', async () => {
+    const state = { numStartups: 7, projects: { [home]: { allowedTools: ['Bash'], history: [{ display: 'hello' }] } }, mcpServers: { other: { type: 'stdio', command: 'true', args: [] } }, userID: 'abc' };
+    await fs.writeFile(path.join(home, '.claude.json'), JSON.stringify(state, null, 2));
+    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
+    assert.equal((await registrar.register(connection())).ok, true);
+
+    const get = await claude(['mcp', 'get', '1claw'], helperEnv());
+    assert.match(get, /Scope: User config/);
+    assert.match(get, /Type: http/);
+    assert.ok(get.includes(`URL: ${emulator.mcpUrl}`), get);
+    assert.ok(get.includes(`X-Vault-ID: ${demo.vaultId}`), get);
+    assert.match(get, /Status: ✔ Connected/);
+
+    const list = await claude(['mcp', 'list'], helperEnv());
+    assert.ok(new RegExp(`1claw: ${emulator.mcpUrl.replace(/[/.]/g, '\\$&')} \\(HTTP\\) - ✔ Connected`).test(list), list);
+    const mcpCalls = emulator.requestLog().filter((e) => e.route.includes('/mcp') && e.principal === `agent:${demo.agentId}`);
+    assert.ok(mcpCalls.length > 0, 'Claude Code never reached /mcp as the demo agent');
+
+    // Claude Code rewrote the file with its own state: ours and theirs are both intact.
+    const after = JSON.parse(await fs.readFile(path.join(home, '.claude.json'), 'utf8'));
+    assert.deepEqual(after.projects[home].allowedTools, ['Bash']);
+    assert.deepEqual(after.mcpServers.other, state.mcpServers.other);
+    assert.equal(after.mcpServers['1claw'].headersHelper.endsWith('oneclaw-mcp-headers'), true);
+
+    // Unregistering leaves Claude Code a valid file without our entry.
+    await registrar.unregister();
+    const gone = await claude(['mcp', 'get', '1claw']);
+    assert.match(gone, /No MCP server named "1claw"/);
+    assert.match(await claude(['mcp', 'get', 'other']), /Type: stdio/);
+  });
+
+  it('fails to connect when the helper has no credential (no silent success)', async () => {
+    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
+    await registrar.register(connection());
+    const list = await claude(['mcp', 'list'], { ONECLAW_BASE_URL: emulator.url });
+    assert.match(list, /1claw: .* - ✘ Failed to connect/);
+  });
+
+  it('reads a static entry from $CLAUDE_CONFIG_DIR and connects with it', async () => {
+    const configDir = path.join(home, 'claude-config');
+    const registrar = new ClaudeCodeRegistrar({ env: { CLAUDE_CONFIG_DIR: configDir }, home, serverName: '1claw', style: 'static', helperSource });
+    await registrar.register(connection());
+    const env = { CLAUDE_CONFIG_DIR: configDir };
+    const get = await claude(['mcp', 'get', '1claw'], env);
+    assert.match(get, /Authorization: Bearer ocv_/);
+    assert.match(get, /Status: ✔ Connected/);
+    assert.ok(!existsSync(path.join(home, '.claude.json')) || !(await fs.readFile(path.join(home, '.claude.json'), 'utf8')).includes('1claw'), 'wrote to ~/.claude.json instead of $CLAUDE_CONFIG_DIR');
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Every MCP registration the extension makes works for real: an MCP SDK client connects to the
+ * emulator's /mcp with exactly the URL and headers each registration produces (resolving the
+ * VS Code provider, running the Claude Code headers helper, expanding Cursor's ${env:…}) and
+ * lists the demo agent's secrets. Also: the coordinator follows the connection state.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { OneClawClient } from '../../src/api/client';
+import { TokenManager } from '../../src/credentials/tokenManager';
+import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/claudeCode';
+import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/cursorFile';
+import { AGENT_KEY_VARIABLE, headersHelperPath, shareableConfig } from '../../src/mcp/entries';
+import type { McpConnection } from '../../src/mcp/registrar';
+import { CursorApiRegistrar } from '../../src/editor/cursorMcp';
+import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
+import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
+import { silentLogger } from '../../src/util/log';
+import { startEmulator, type Emulator } from '../emulator';
+import { repoRoot } from '../support/fakeContext';
+
+const helperSource = path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh');
+
+interface Endpoint {
+  url: string;
+  headers: Record<string, string>;
+}
+
+describe('MCP registrations connect for real', function () {
+  this.timeout(30_000);
+  let emulator: Emulator;
+  let demo: NonNullable<Emulator['demo']>;
+  let home: string;
+  let tokens: TokenManager;
+
+  before(async () => {
+    emulator = await startEmulator({ seed: 'demo' });
+    demo = emulator.demo!;
+    tokens = new TokenManager({ client: new OneClawClient({ baseUrl: emulator.url }), identity: { agentKey: demo.agentKey } });
+  });
+  beforeEach(async () => {
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-mcp-'));
+  });
+  afterEach(async () => {
+    await fs.rm(home, { recursive: true, force: true });
+  });
+  after(async () => {
+    tokens.dispose();
+    await emulator?.close();
+  });
+
+  const connection = async (fromEnv: boolean): Promise<McpConnection> => ({ url: emulator.mcpUrl, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: fromEnv, token: await tokens.getToken() });
+
+  /** Connect with exactly these headers and return the secret paths list_secrets reports. */
+  async function listedPaths(endpoint: Endpoint): Promise<string[]> {
+    const client = new Client({ name: 'registration-check', version: '0.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
+    try {
+      const result = await client.callTool({ name: 'list_secrets', arguments: {} });
+      const first = (result.content as Array<{ text?: string }>)[0];
+      assert.ok(!result.isError, `list_secrets failed: ${first?.text}`);
+      const body = JSON.parse(first?.text ?? '{}') as { secrets?: Array<{ path: string }> };
+      return (body.secrets ?? []).map((s) => s.path);
+    } finally {
+      await client.close();
+    }
+  }
+
+  const assertDemoPaths = (paths: string[]) => {
+    for (const expected of ['api-keys/stripe', 'db/prod/password']) assert.ok(paths.includes(expected), `${expected} missing from ${paths.join(', ')}`);
+  };
+
+  /** Run a Claude Code headersHelper command the way Claude Code does: through a shell, with this environment. */
+  function runHelper(command: string, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+    return new Promise((resolve, reject) => {
+      execFile('/bin/sh', ['-c', command], { env, timeout: 10_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`helper failed: ${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, string>);
+      });
+    });
+  }
+
+  it('VS Code provider: the definition resolved at connect time carries a fresh JWT and the vault', async () => {
+    let minted = 0;
+    const provider = new VsCodeMcpProvider('VS Code', async () => {
+      minted++;
+      return tokens.getToken();
+    }, silentLogger);
+    try {
+      assert.equal(provider.available, true);
+      assert.deepEqual(provider.provideMcpServerDefinitions(), [], 'nothing is offered before registration');
+      await provider.register(await connection(true));
+      const [definition] = provider.provideMcpServerDefinitions();
+      assert.ok(definition);
+      assert.ok(!('Authorization' in definition.headers), 'the eager definition must not carry a token');
+      const resolved = (await provider.resolveMcpServerDefinition(definition as unknown as McpHttpServerDefinition as never)) as unknown as McpHttpServerDefinition;
+      assert.equal(minted, 1);
+      assert.match(resolved.headers.Authorization!, /^Bearer eyJ/);
+      assertDemoPaths(await listedPaths({ url: (resolved.uri as Uri).toString(), headers: resolved.headers }));
+      await provider.unregister();
+      assert.deepEqual(provider.provideMcpServerDefinitions(), []);
+    } finally {
+      provider.dispose();
+    }
+  });
+
+  it('Cursor API: the registered server config connects', async () => {
+    const registered: Array<{ name: string; server: { url: string; headers?: Record<string, string> } }> = [];
+    const removed: string[] = [];
+    const registrar = new CursorApiRegistrar({ registerServer: (c) => void registered.push(c), unregisterServer: (n) => void removed.push(n) }, '1claw');
+    assert.equal((await registrar.register(await connection(false))).ok, true);
+    assert.equal(registered[0]!.name, '1claw');
+    assertDemoPaths(await listedPaths({ url: registered[0]!.server.url, headers: registered[0]!.server.headers! }));
+    await registrar.unregister();
+    assert.deepEqual(removed, ['1claw']);
+  });
+
+  it('Claude Code (default): the entry holds no credential, and its headers helper yields working headers', async () => {
+    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
+    assert.equal((await registrar.register(await connection(true))).ok, true);
+    const text = await fs.readFile(claudeConfigPath({}, home), 'utf8');
+    assert.ok(!text.includes(demo.agentKey) && !/eyJ/.test(text), 'a credential was written to ~/.claude.json');
+    const entry = JSON.parse(text).mcpServers['1claw'];
+    assert.deepEqual(Object.keys(entry).sort(), ['headers', 'headersHelper', 'type', 'url']);
+    assert.equal(entry.type, 'http');
+    assert.equal(entry.headersHelper, headersHelperPath(home));
+    assert.equal((await fs.stat(entry.headersHelper)).mode & 0o777, 0o700);
+
+    // With the key in the environment (Coder), and from the 0600 cache (bootstrap).
+    const fromEnv = await runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: home, ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_BASE_URL: emulator.url });
+    assertDemoPaths(await listedPaths({ url: entry.url, headers: { ...entry.headers, ...fromEnv } }));
+    await fs.writeFile(path.join(home, '.1claw', 'agent.json'), JSON.stringify({ vault_id: demo.vaultId, agent_id: demo.agentId, agent_api_key: demo.agentKey, base_url: emulator.url }, null, 2), { mode: 0o600 });
+    const fromCache = await runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: home });
+    assert.equal(fromCache['X-Vault-ID'], demo.vaultId);
+    assertDemoPaths(await listedPaths({ url: entry.url, headers: { ...entry.headers, ...fromCache } }));
+    await assert.rejects(runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: path.join(home, 'nowhere') }), /no agent key/);
+  });
+
+  it('Claude Code (static): the entry carries the agent key, in a 0600 file, and connects', async () => {
+    const registrar = new ClaudeCodeRegistrar({ env: { CLAUDE_CONFIG_DIR: path.join(home, 'claude-config') }, home, serverName: '1claw', style: 'static', helperSource });
+    await registrar.register(await connection(false));
+    const file = path.join(home, 'claude-config', '.claude.json');
+    assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+    const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
+    assertDemoPaths(await listedPaths({ url: entry.url, headers: entry.headers }));
+    await registrar.unregister();
+    assert.deepEqual(JSON.parse(await fs.readFile(file, 'utf8')).mcpServers, {});
+  });
+
+  it('Cursor file: references ${env:…} when the key is in the environment, else a JWT in a 0600 file', async () => {
+    const registrar = new CursorFileRegistrar({ home, serverName: '1claw', style: 'fresh' });
+    await registrar.register(await connection(true));
+    const file = cursorConfigPath(home);
+    const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
+    assert.equal(entry.headers.Authorization, `Bearer \${env:${AGENT_KEY_VARIABLE}}`);
+    assert.equal(registrar.tokenBound, false);
+    // Expand the reference as Cursor does.
+    const expanded = Object.fromEntries(Object.entries(entry.headers as Record<string, string>).map(([k, v]) => [k, v.replace(/\$\{env:([A-Z_]+)\}/g, (_m, name: string) => (name === AGENT_KEY_VARIABLE ? demo.agentKey : ''))]));
+    assertDemoPaths(await listedPaths({ url: entry.url, headers: expanded }));
+
+    await registrar.register(await connection(false));
+    assert.equal(registrar.tokenBound, true);
+    assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+    const tokenEntry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
+    assert.match(tokenEntry.headers.Authorization, /^Bearer eyJ/);
+    assertDemoPaths(await listedPaths({ url: tokenEntry.url, headers: tokenEntry.headers }));
+  });
+
+  it('the shareable configuration has no credential and works once the variable is set', async () => {
+    const text = shareableConfig({ url: emulator.mcpUrl, vaultId: demo.vaultId }, '1claw');
+    assert.ok(!text.includes('ocv_') && !text.includes('eyJ'));
+    const entry = JSON.parse(text).mcpServers['1claw'];
+    const headers = { ...entry.headers, Authorization: entry.headers.Authorization.replace(`\${${AGENT_KEY_VARIABLE}}`, demo.agentKey) };
+    assertDemoPaths(await listedPaths({ url: entry.url, headers }));
+  });
+
+  it('made zero secret-value reads', () => {
+    assert.equal(emulator.stats().secretValueReads, 0);
+  });
+});

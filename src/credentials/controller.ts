@@ -56,9 +56,6 @@ const REVOKED_FINGERPRINTS = 'oneclaw.revokedKeyFingerprints';
 export class ConnectionController implements Disposable {
   private readonly stateEmitter = new Emitter<ConnectionState>();
   readonly onDidChangeState = this.stateEmitter.event;
-  private readonly tokenEmitter = new Emitter<IssuedToken>();
-  /** Fires on every new JWT (first and refreshed): registrations that carry a token follow it. */
-  readonly onDidIssueToken = this.tokenEmitter.event;
 
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -355,7 +352,6 @@ export class ConnectionController implements Disposable {
     this.disposed = true;
     this.stopTokens();
     this.stateEmitter.dispose();
-    this.tokenEmitter.dispose();
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -383,8 +379,8 @@ export class ConnectionController implements Disposable {
         } else {
           this.session = { ...this.session!, expiresAt: event.token.expiresAt, lastRefresh: this.clock.now() };
         }
+        // Every issue re-announces "connected": registrations that carry the token follow it.
         this.setState({ kind: 'connected', session: this.session });
-        this.tokenEmitter.fire(event.token);
         return;
       }
       case 'refreshing':

@@ -145,7 +145,6 @@ export class Services implements vscode.Disposable {
         return controller.state;
       },
       onDidChangeState: controller.onDidChangeState,
-      onDidIssueToken: controller.onDidIssueToken,
       connection: (): McpConnection | undefined => {
         const session = sessionOf(controller.state);
         const credentials = controller.credentials;

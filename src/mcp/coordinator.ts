@@ -1,8 +1,11 @@
 /**
  * Keeps every enabled MCP registration in step with the connection: registers when connected,
- * renews token-bound entries when the JWT is refreshed, and removes our entries when access ends
- * (revoked, not configured) or the user disconnects. One operation runs at a time.
+ * renews an entry whenever what it carries changes (a token-bound entry on every refresh, any
+ * entry when the vault or the agent key changes), and removes our entries when access ends
+ * (revoked, not configured) or the user disconnects. One operation runs at a time; an entry
+ * whose content did not change is not rewritten.
  */
+import { createHash } from 'node:crypto';
 import type { ConnectionState } from '../credentials/state';
 import type { Disposable } from '../util/disposable';
 import { DisposableStore } from '../util/disposable';
@@ -13,8 +16,8 @@ import type { McpConnection, McpRegistrar, RegistrationResult } from './registra
 
 export interface ConnectionSource {
   readonly state: ConnectionState;
+  /** Fires "connected" after every token issue too, which is when token-bound entries renew. */
   readonly onDidChangeState: Event<ConnectionState>;
-  readonly onDidIssueToken: Event<unknown>;
   /** What registrations need, or undefined when there is no usable agent. */
   connection(): McpConnection | undefined;
 }
@@ -30,8 +33,9 @@ export class McpCoordinator implements Disposable {
   readonly onDidChange = this.changed.event;
   private queue: Promise<void> = Promise.resolve();
   private active = new Map<string, McpRegistrar>();
+  /** A one-way digest of what each active registration carries, to skip rewriting identical entries. */
+  private signatures = new Map<string, string>();
   private results = new Map<string, RegistrationStatus>();
-  private registeredVault: string | undefined;
   private disconnected = false;
 
   constructor(
@@ -42,7 +46,6 @@ export class McpCoordinator implements Disposable {
     private readonly onProblem: (message: string) => void = () => undefined,
   ) {
     this.store.add(source.onDidChangeState((state) => this.onState(state)));
-    this.store.add(source.onDidIssueToken(() => this.enqueue(() => this.renewTokenBound())));
     this.store.add(this.changed);
   }
 
@@ -89,12 +92,8 @@ export class McpCoordinator implements Disposable {
   }
 
   private onState(state: ConnectionState): void {
-    if (state.kind === 'notConfigured' || state.kind === 'revoked') {
-      void this.enqueue(() => this.removeAll());
-    } else if (state.kind === 'connected') {
-      const vault = state.session.vaultId;
-      if (this.registeredVault !== vault || this.active.size === 0) void this.enqueue(() => this.sync(false));
-    }
+    if (state.kind === 'notConfigured' || state.kind === 'revoked') void this.enqueue(() => this.removeAll());
+    else if (state.kind === 'connected') void this.enqueue(() => this.sync(false));
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
@@ -107,22 +106,11 @@ export class McpCoordinator implements Disposable {
     const connection = this.source.connection();
     const wanted = new Map(this.registrars().map((r) => [r.id, r] as const));
     for (const [id, registrar] of this.active) {
-      if (!wanted.has(id)) await this.run(registrar, 'unregister', undefined);
+      if (wanted.get(id) !== registrar) await this.run(registrar, 'unregister', undefined);
     }
     if (!connection) return;
-    const vaultChanged = this.registeredVault !== connection.vaultId;
     for (const registrar of wanted.values()) {
-      if (force || vaultChanged || !this.active.has(registrar.id)) await this.run(registrar, 'register', connection);
-    }
-    this.registeredVault = connection.vaultId;
-  }
-
-  private async renewTokenBound(): Promise<void> {
-    if (this.disconnected) return;
-    const connection = this.source.connection();
-    if (!connection) return;
-    for (const registrar of this.active.values()) {
-      if (registrar.tokenBound) await this.run(registrar, 'register', connection);
+      if (force || this.signatures.get(registrar.id) !== signature(registrar, connection)) await this.run(registrar, 'register', connection);
     }
   }
 
@@ -130,7 +118,6 @@ export class McpCoordinator implements Disposable {
     // Also clear what the settings ask for now, in case an entry was made by an earlier session.
     const all = new Map([...this.registrars().map((r) => [r.id, r] as const), ...this.active]);
     for (const registrar of all.values()) await this.run(registrar, 'unregister', undefined);
-    this.registeredVault = undefined;
   }
 
   private async run(registrar: McpRegistrar, action: 'register' | 'unregister', connection: McpConnection | undefined): Promise<void> {
@@ -140,8 +127,14 @@ export class McpCoordinator implements Disposable {
     } catch (err) {
       result = { ok: false, detail: `${registrar.label}: ${describeError(err)}` };
     }
-    if (action === 'register' && result.ok) this.active.set(registrar.id, registrar);
-    if (action === 'unregister') this.active.delete(registrar.id);
+    if (action === 'register' && result.ok) {
+      this.active.set(registrar.id, registrar);
+      this.signatures.set(registrar.id, signature(registrar, connection!));
+    }
+    if (action === 'unregister') {
+      this.active.delete(registrar.id);
+      this.signatures.delete(registrar.id);
+    }
     this.results.set(registrar.id, { label: registrar.label, result });
     if (result.ok) this.logger.info(result.detail);
     else {
@@ -150,4 +143,10 @@ export class McpCoordinator implements Disposable {
     }
     this.changed.fire();
   }
+}
+
+/** What a registration carries (the token only for entries that embed one), as a digest. */
+function signature(registrar: McpRegistrar, connection: McpConnection): string {
+  const token = registrar.tokenBound ? (connection.token ?? '') : '';
+  return createHash('sha256').update([connection.url, connection.vaultId, connection.agentKey, String(connection.agentKeyFromEnv), token].join('\n')).digest('hex');
 }

@@ -285,7 +285,6 @@ describe('connection controller against the emulator', function () {
             return controller.state;
           },
           onDidChangeState: controller.onDidChangeState,
-          onDidIssueToken: controller.onDidIssueToken,
           connection: () => (controller.credentials && controller.vaultId ? { url: emulator.mcpUrl, vaultId: controller.vaultId, agentKey: controller.credentials.agentKey, agentKeyFromEnv: false, token: controller.currentToken?.token } : undefined),
         },
         () => registrars,

@@ -1,0 +1,238 @@
+/**
+ * The thin editor layer, wired to the real emulator, with the vscode stub: what the status bar
+ * shows, the tree's nodes, the commands, the Cursor path, and that the output channel never
+ * receives a credential or a secret value. (The real editor is covered by the real-host suite.)
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { OneClawApi } from '../../src/editor/services';
+import type { TreeNode } from '../../src/editor/vaultTree';
+import { startEmulator, type Emulator } from '../emulator';
+import { until } from '../support/fakeClock';
+import { fakeExtensionContext } from '../support/fakeContext';
+import * as stub from '../support/vscode-stub';
+
+const { __stub, __reset } = stub;
+
+interface Activation {
+  api: OneClawApi;
+  home: string;
+  deactivate(): void;
+  secrets: ReturnType<typeof fakeExtensionContext>['secrets'];
+}
+
+describe('editor layer (vscode stub) against the emulator', function () {
+  this.timeout(20_000);
+  let emulator: Emulator;
+  let demo: NonNullable<Emulator['demo']>;
+  const savedEnv = { ...process.env };
+  const active: Activation[] = [];
+  const allLog: string[] = [];
+
+  async function activate(env: Record<string, string>, setup?: (home: string) => Promise<void>): Promise<Activation> {
+    __reset();
+    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-editor-'));
+    await setup?.(home);
+    for (const key of Object.keys(process.env)) if (key.includes('ONECLAW')) delete process.env[key];
+    Object.assign(process.env, { HOME: home, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl }, env);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
+    const fake = fakeExtensionContext();
+    const api = extension.activate(fake.context);
+    const activation = { api, home, secrets: fake.secrets, deactivate: () => extension.deactivate() };
+    active.push(activation);
+    return activation;
+  }
+
+  const statusText = () => String(__stub.statusBarItems[0]?.text ?? '');
+  const tree = () => __stub.treeViews.get('oneclaw.vaults')!.provider as { getChildren(n?: TreeNode): Promise<TreeNode[]>; getTreeItem(n: TreeNode): { label: string; description?: string; contextValue?: string; tooltip?: unknown } };
+  const run = (command: string, ...args: unknown[]) => stub.commands.executeCommand(command, ...args);
+  const connected = (a: Activation) => until(() => a.api.state === 'connected', 10_000, 'connected');
+
+  before(async () => {
+    emulator = await startEmulator({ seed: 'demo' });
+    demo = emulator.demo!;
+  });
+  afterEach(() => {
+    for (const a of active.splice(0)) a.deactivate();
+    allLog.push(...__stub.log.map((l) => l.text), ...__stub.messages.map((m) => m.text));
+  });
+  after(async () => {
+    process.env = savedEnv;
+    await emulator?.close();
+  });
+
+  it('connects from the variables: status bar, context keys, registrations', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    await connected(a);
+    assert.equal(statusText(), `$(shield) 1Claw: ${demo.vaultName}`);
+    assert.equal(__stub.context.get('oneclaw.state'), 'connected');
+    assert.equal(__stub.context.get('oneclaw.configured'), true);
+    assert.equal(__stub.context.get('oneclaw.connected'), true);
+    await until(() => a.api.mcpClients.length === 2, 5_000, 'MCP registrations');
+    assert.deepEqual(a.api.mcpClients.sort(), ['Claude Code', 'VS Code']);
+    const provider = __stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): Array<{ headers: Record<string, string> }> };
+    assert.equal(provider.provideMcpServerDefinitions()[0]!.headers['X-Vault-ID'], demo.vaultId);
+    assert.ok((await fs.stat(path.join(a.home, '.claude.json'))).isFile());
+  });
+
+  it('shows vaults, folders and secrets; no-access, empty and hidden vaults; never a value', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    await connected(a);
+    const roots = await tree().getChildren();
+    const labels = roots.map((n) => tree().getTreeItem(n).label);
+    assert.equal(labels[0], demo.vaultName, 'the workspace vault comes first');
+    assert.ok(!labels.includes('__agent-keys'));
+    const byName = (name: string) => roots.find((n) => n.kind === 'vault' && n.vault.name === name)!;
+
+    const noAccess = await tree().getChildren(byName('finance-prod'));
+    assert.equal(noAccess.length, 1);
+    assert.match(tree().getTreeItem(noAccess[0]!).label, /^No access/);
+    assert.equal(__stub.messages.filter((m) => m.level !== 'info').length, 0, 'no-access must not raise a toast');
+    assert.match(tree().getTreeItem((await tree().getChildren(byName('empty-sandbox')))[0]!).label, /No secrets/);
+
+    const top = await tree().getChildren(byName(demo.vaultName));
+    const topLabels = top.map((n) => tree().getTreeItem(n).label);
+    assert.ok(topLabels.includes('api-keys') && topLabels.includes('db'));
+    const apiKeys = top.find((n) => n.kind === 'folder' && n.name === 'api-keys')!;
+    const stripe = (await tree().getChildren(apiKeys)).find((n) => n.kind === 'secret' && n.path === 'api-keys/stripe')!;
+    const item = tree().getTreeItem(stripe);
+    assert.match(item.description ?? '', /^v\d+/);
+    assert.match(item.contextValue ?? '', /^secret\./);
+
+    // Walk everything that is rendered and look for secret values.
+    const rendered: string[] = [];
+    const walk = async (node?: TreeNode) => {
+      for (const child of await tree().getChildren(node)) {
+        const ti = tree().getTreeItem(child);
+        rendered.push(JSON.stringify({ label: ti.label, description: ti.description, tooltip: ti.tooltip }));
+        if (child.kind !== 'secret' && child.kind !== 'message') await walk(child);
+      }
+    };
+    await walk();
+    const text = rendered.join('\n');
+    assert.ok(text.includes('db/staging/password') || text.includes('staging'));
+    assert.deepEqual(emulator.canaries().filter((c) => text.includes(c)), []);
+  });
+
+  it('copies a path and an MCP reference, shows metadata, filters, and refresh shows a new secret', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    await connected(a);
+    const vault = (await tree().getChildren())[0]!;
+    const db = (await tree().getChildren(vault)).find((n) => n.kind === 'folder' && n.name === 'db')!;
+    const prod = (await tree().getChildren(db)).find((n) => n.kind === 'folder' && n.name === 'prod')!;
+    const password = (await tree().getChildren(prod)).find((n) => n.kind === 'secret' && n.path === 'db/prod/password')!;
+
+    await run('oneclaw.copyPath', password);
+    assert.equal(__stub.clipboard, 'db/prod/password');
+    await run('oneclaw.copyPath', db);
+    assert.equal(__stub.clipboard, 'db/');
+    await run('oneclaw.copyMcpReference', password);
+    assert.match(__stub.clipboard, /1Claw MCP server .* `db\/prod\/password` .* "coder-workspace"/);
+    await run('oneclaw.copyMcpConfig');
+    const config: string = __stub.clipboard;
+    assert.ok(!config.includes(demo.agentKey) && config.includes('${ONECLAW_AGENT_API_KEY}'));
+
+    __stub.inputBoxAnswers.push('db/');
+    await run('oneclaw.filter');
+    assert.equal(__stub.context.get('oneclaw.filtered'), true);
+    const filtered = await tree().getChildren((await tree().getChildren())[0]!);
+    assert.deepEqual(filtered.map((n) => (n.kind === 'folder' ? n.name : '?')), ['db']);
+    await run('oneclaw.clearFilter');
+    assert.equal(__stub.context.get('oneclaw.filtered'), false);
+
+    emulator.addSecret(demo.vaultId, 'fresh/just-added', 'CANARY-fresh-value-0000000001', { type: 'api_key' });
+    await run('oneclaw.refresh');
+    const refreshed = await tree().getChildren((await tree().getChildren())[0]!);
+    assert.ok(refreshed.some((n) => n.kind === 'folder' && n.name === 'fresh'), 'refresh did not show the new secret');
+  });
+
+  it('bootstraps from a typed human key and revokes with confirmation, ending "not configured"', async () => {
+    const a = await activate({});
+    await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');
+    assert.equal(statusText(), '$(key) 1Claw: Set up');
+    assert.equal(__stub.context.get('oneclaw.configured'), false);
+
+    __stub.inputBoxAnswers.push(demo.humanKey);
+    await run('oneclaw.bootstrap');
+    await connected(a);
+    assert.match(__stub.messages.at(-1)!.text, /1Claw is set up: agent ".*" has read access to "\*\*"/);
+    assert.equal(a.secrets.values.has('oneclaw.pendingHumanKey'), false);
+
+    __stub.messageAnswers.push('Revoke and Delete Agent…');
+    __stub.inputBoxAnswers.push(demo.humanKey);
+    await run('oneclaw.revoke');
+    assert.equal(a.api.state, 'notConfigured');
+    assert.match(__stub.messages.at(-1)!.text, /access revoked: the current token was revoked, the agent was deleted/);
+    assert.deepEqual([...a.secrets.values.keys()], []);
+    const claude = JSON.parse(await fs.readFile(path.join(a.home, '.claude.json'), 'utf8'));
+    assert.deepEqual(claude.mcpServers, {});
+  });
+
+  it('does nothing when the revoke confirmation is dismissed', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    await connected(a);
+    __stub.messageAnswers.push(undefined);
+    await run('oneclaw.revoke');
+    assert.equal(a.api.state, 'connected');
+  });
+
+  it('shows an actionable error for a bad variable, naming it', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.humanKey });
+    await until(() => a.api.state === 'error', 5_000, 'error');
+    assert.equal(statusText(), '$(error) 1Claw: Error');
+    assert.equal(__stub.statusBarItems[0]!.backgroundColor?.id, 'statusBarItem.errorBackground');
+    const tooltip = (__stub.statusBarItems[0]!.tooltip as { value: string }).value;
+    assert.match(tooltip, /ONECLAW\\_AGENT\\_API\\_KEY must be an agent key/);
+    assert.match(tooltip, /Next step:/);
+  });
+
+  it('in Cursor: registers through Cursor\'s API with a token, and renews it on refresh', async () => {
+    const registered: Array<{ name: string; server: { url: string; headers?: Record<string, string> } }> = [];
+    const removed: string[] = [];
+    (stub as unknown as { cursor?: unknown }).cursor = { mcp: { registerServer: (c: (typeof registered)[0]) => void registered.push(c), unregisterServer: (n: string) => void removed.push(n) } };
+    try {
+      const a = await activateAs('Cursor', { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+      await connected(a);
+      await until(() => registered.length === 1, 5_000, 'Cursor registration');
+      assert.match(registered[0]!.server.headers!.Authorization!, /^Bearer eyJ/);
+      assert.equal(__stub.mcpProviders.has('oneclaw.mcp') && (__stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): unknown[] }).provideMcpServerDefinitions().length, 0, 'the VS Code provider must stay empty in Cursor');
+      await run('oneclaw.refresh');
+      await until(() => registered.length === 2, 5_000, 're-registration after refresh');
+      assert.notEqual(registered[1]!.server.headers!.Authorization, registered[0]!.server.headers!.Authorization);
+      await run('oneclaw.disconnectMcp');
+      assert.ok(removed.includes('1claw'));
+    } finally {
+      delete (stub as unknown as { cursor?: unknown }).cursor;
+    }
+  });
+
+  it('in Cursor without its API: falls back to ~/.cursor/mcp.json', async () => {
+    const a = await activateAs('Cursor', { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    await connected(a);
+    const file = path.join(a.home, '.cursor', 'mcp.json');
+    await until(() => a.api.mcpClients.includes('Cursor (mcp.json)'), 5_000, 'file fallback');
+    const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
+    assert.equal(entry.headers.Authorization, 'Bearer ${env:ONECLAW_AGENT_API_KEY}');
+  });
+
+  it('never wrote a key, token or secret value to the output channel or a notification', () => {
+    const text = allLog.join('\n');
+    assert.ok(allLog.length > 20);
+    assert.deepEqual(emulator.canaries().filter((c) => text.includes(c)).map((c) => `${c.slice(0, 6)}…`), []);
+    assert.ok(!/\b(ocv|1ck)_[A-Za-z0-9_-]{8,}|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./.test(text));
+    assert.equal(emulator.stats().secretValueReads, 0);
+  });
+
+  async function activateAs(appName: string, env: Record<string, string>): Promise<Activation> {
+    const original = Object.getOwnPropertyDescriptor(stub.env, 'appName')!;
+    Object.defineProperty(stub.env, 'appName', { get: () => appName, configurable: true });
+    try {
+      return await activate(env);
+    } finally {
+      Object.defineProperty(stub.env, 'appName', original);
+    }
+  }
+});

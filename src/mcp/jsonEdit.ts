@@ -27,7 +27,7 @@ const BOM = '\uFEFF';
 export function applyEntryEdit(original: string, edit: EntryEdit): string {
   const hasBom = original.startsWith(BOM);
   const text = hasBom ? original.slice(BOM.length) : original;
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     if (edit.value === undefined) return original;
     const unit = '  ';
     const body = `{\n${unit}${JSON.stringify(edit.container)}: {\n${unit}${unit}${JSON.stringify(edit.name)}: ${stringify(edit.value, unit + unit, unit, '\n')}\n${unit}}\n}\n`;
@@ -43,7 +43,7 @@ export function applyEntryEdit(original: string, edit: EntryEdit): string {
   if (edit.value === undefined ? existing === undefined : deepEqual(existing, edit.value)) return original;
 
   const formatting = detectFormatting(text);
-  const fast = strict && container !== undefined ? editSlice(text, edit, formatting) : undefined;
+  const fast = strict && container !== undefined ? editSlice(text, edit, container, formatting) : undefined;
   const edited = fast ?? applyEdits(text, entryEdits(text, edit, formatting));
   return (hasBom ? BOM : '') + edited;
 }
@@ -51,7 +51,7 @@ export function applyEntryEdit(original: string, edit: EntryEdit): string {
 /** Read our entry back (for status and tests). */
 export function readEntry(original: string, container: string, name: string): unknown {
   const text = original.startsWith(BOM) ? original.slice(BOM.length) : original;
-  if (text.trim() === '') return undefined;
+  if (!/\S/.test(text)) return undefined;
   const value = parseDocument(text).root[container];
   return isPlainObject(value) ? (value as Record<string, unknown>)[name] : undefined;
 }
@@ -117,8 +117,8 @@ function insertProperty(doc: string, object: JsonNode, key: string, value: unkno
  * container ("{" + those lines + "}"), then shift the edits back. Returns undefined when the
  * layout is unusual (e.g. minified on one line) and the whole text must be parsed instead.
  */
-function editSlice(text: string, edit: EntryEdit, formatting: Formatting): string | undefined {
-  const span = findTopLevelProperty(text, edit.container);
+function editSlice(text: string, edit: EntryEdit, container: unknown, formatting: Formatting): string | undefined {
+  const span = findPrettyTopLevelProperty(text, edit.container, container, formatting) ?? findTopLevelProperty(text, edit.container);
   if (!span) return undefined;
   const lineStart = text.lastIndexOf('\n', span.keyStart) + 1;
   if (text.slice(lineStart, span.keyStart).trim() !== '') return undefined;
@@ -129,6 +129,32 @@ function editSlice(text: string, edit: EntryEdit, formatting: Formatting): strin
   const limit = span.valueEnd - lineStart + prefix.length;
   if (edits.some((e) => e.offset < prefix.length || e.offset + e.length > limit)) return undefined;
   return applyEdits(text, edits.map((e) => ({ ...e, offset: e.offset + shift })));
+}
+
+/**
+ * In pretty-printed strict JSON a top-level key is the only thing that can start a line with
+ * exactly one indent unit and `"key":` — raw newlines cannot occur inside JSON strings — and its
+ * object value ends at the next line holding one indent unit and `}`. Two native searches find
+ * the span in a file of megabytes; the span is then checked against the parsed value, and any
+ * doubt falls back to the structural scan.
+ */
+function findPrettyTopLevelProperty(text: string, key: string, expected: unknown, formatting: Formatting): PropertySpan | undefined {
+  const quotedKey = JSON.stringify(key);
+  const lineBreak = text.lastIndexOf(`\n${formatting.unit}${quotedKey}`);
+  if (lineBreak < 0) return undefined;
+  const keyStart = lineBreak + 1 + formatting.unit.length;
+  const colon = nextNonSpaceIndex(text, keyStart + quotedKey.length);
+  const valueStart = colon >= 0 && text[colon] === ':' ? nextNonSpaceIndex(text, colon + 1) : -1;
+  if (valueStart < 0 || text[valueStart] !== '{') return undefined;
+  const close = text[valueStart + 1] === '}' ? valueStart : text.indexOf(`\n${formatting.unit}}`, valueStart);
+  if (close < 0) return undefined;
+  const valueEnd = close === valueStart ? valueStart + 2 : close + 1 + formatting.unit.length + 1;
+  try {
+    if (!deepEqual(JSON.parse(text.slice(valueStart, valueEnd)), expected)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { keyStart, valueEnd };
 }
 
 interface PropertySpan {

@@ -33,7 +33,7 @@ export async function call(baseUrl: string, method: string, path: string, opts: 
   }
   if (opts.token !== undefined) headers['Authorization'] = `Bearer ${opts.token}`;
   const init: RequestInit = { method, headers, signal: opts.signal ?? AbortSignal.timeout(15_000) };
-  if (body !== undefined) init.body = body;
+  if (body !== undefined) init.body = typeof body === 'string' ? body : new Uint8Array(body);
   const response = await fetch(`${baseUrl}${path}`, init);
   const text = await response.text();
   let json: unknown;

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { bigClaudeJson } from '../support/fixtures';
 import { applyEntryEdit, detectFormatting, findTopLevelProperty, InvalidConfigError, readEntry } from '../../src/mcp/jsonEdit';
 
 const entry = { type: 'http', url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': 'v-1' } };
@@ -117,15 +118,3 @@ describe('JSON config entry edits', () => {
   });
 });
 
-/** A Claude-Code-like state file of at least `bytes`, built in one pass. */
-export function bigClaudeJson(bytes: number): string {
-  const projects: Record<string, unknown> = {};
-  const sample = JSON.stringify({ history: [{ display: 'command 0 "quoted" \\ back', pastedContents: {} }], allowedTools: [], mcpServers: { nested: { url: 'n' } } });
-  const count = Math.ceil(bytes / (sample.length + 40)) + 1;
-  for (let i = 0; i < count; i++) {
-    projects[`/home/dev/project-${i}`] = { history: [{ display: `command ${i} "quoted" \\ back`, pastedContents: {} }], allowedTools: [], mcpServers: { nested: { url: 'n' } } };
-  }
-  const text = `${JSON.stringify({ numStartups: 12, projects, mcpServers: { other: { type: 'stdio', command: 'x' } }, userID: 'u' }, null, 2)}\n`;
-  if (text.length < bytes) throw new Error('fixture too small');
-  return text;
-}

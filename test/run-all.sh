@@ -42,6 +42,7 @@ install_claude() {
 stage "install the Claude Code CLI (cached)" install_claude
 stage "unit, integration and contract tests (node)" npx mocha --config test/.mocharc.json
 stage "package the .vsix" bash -c 'ONECLAW_VSIX=test-results/oneclaw.vsix npm run --silent package'
+stage "reliability: faults and hostile input" npx mocha --timeout 120000 --exit 'out/test/reliability/**/*.test.js'
 
 printf '\n\033[1m== summary ==\033[0m\n'
 printf '%s\n' "${summary[@]}"

@@ -70,6 +70,8 @@ export class ConnectionController implements Disposable {
   private credentialsValue: ActiveCredentials | undefined;
   private vaultCache: Vault[] | undefined;
   private session: Session | undefined;
+  /** Set when the workspace vault vanished mid-session; cleared by the next connect. */
+  private vaultProblem: string | undefined;
   private generation = 0;
   private disposed = false;
 
@@ -156,6 +158,7 @@ export class ConnectionController implements Disposable {
     registerSecret(credentials.agentKey);
     this.credentialsValue = credentials;
     this.session = undefined;
+    this.vaultProblem = undefined;
     this.vaultCache = undefined;
     const generation = ++this.generation;
     const settings = this.deps.settings();
@@ -217,8 +220,13 @@ export class ConnectionController implements Disposable {
     return vaults;
   }
 
-  listSecrets(vaultId: string): Promise<SecretMetadata[]> {
-    return this.withToken((client, token) => client.listSecrets(token, vaultId));
+  async listSecrets(vaultId: string): Promise<SecretMetadata[]> {
+    try {
+      return await this.withToken((client, token) => client.listSecrets(token, vaultId));
+    } catch (err) {
+      if (err instanceof ApiError && err.isNotFound && vaultId === this.session?.vaultId) this.workspaceVaultGone();
+      throw err;
+    }
   }
 
   /** The Refresh command: a new token now, and fresh vault metadata. */
@@ -230,7 +238,8 @@ export class ConnectionController implements Disposable {
     if (this.currentState.kind === 'revoked') return;
     try {
       await this.tokens.refreshNow();
-      await this.listVaults({ force: true });
+      const vaults = await this.listVaults({ force: true });
+      if (this.session && !vaults.some((vault) => vault.id === this.session?.vaultId)) this.workspaceVaultGone();
     } catch (err) {
       this.logger.warn(`Refresh failed: ${describeError(err)}`);
       throw err;
@@ -380,7 +389,7 @@ export class ConnectionController implements Disposable {
           this.session = { ...this.session!, expiresAt: event.token.expiresAt, lastRefresh: this.clock.now() };
         }
         // Every issue re-announces "connected": registrations that carry the token follow it.
-        this.setState({ kind: 'connected', session: this.session });
+        if (!this.vaultProblem) this.setState({ kind: 'connected', session: this.session });
         return;
       }
       case 'refreshing':
@@ -457,6 +466,15 @@ export class ConnectionController implements Disposable {
   private async persistAgent(agent: StoredAgent): Promise<void> {
     await writeCacheFile(this.deps.home, agent);
     await storeAgent(this.deps.secrets, agent);
+  }
+
+  /** The vault this workspace serves disappeared: say so, and stay so across token renewals. */
+  private workspaceVaultGone(): void {
+    const session = this.session;
+    if (!session) return;
+    const name = session.vaultName ? `"${session.vaultName}" ` : '';
+    this.vaultProblem = `The vault ${name}(${session.vaultId}) no longer exists, or this agent lost access to it.`;
+    this.setState({ kind: 'error', message: this.vaultProblem, nextStep: 'Run "1Claw: Re-bootstrap Workspace Agent", or ask an administrator to restore the vault.' });
   }
 
   private stopTokens(): void {

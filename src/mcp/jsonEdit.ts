@@ -43,9 +43,32 @@ export function applyEntryEdit(original: string, edit: EntryEdit): string {
   if (edit.value === undefined ? existing === undefined : deepEqual(existing, edit.value)) return original;
 
   const formatting = detectFormatting(text);
-  const fast = strict && container !== undefined ? editSlice(text, edit, container, formatting) : undefined;
-  const edited = fast ?? applyEdits(text, entryEdits(text, edit, formatting));
+  let edited: string | undefined;
+  if (strict && container !== undefined) edited = editSlice(text, edit, container, formatting);
+  else if (strict && edit.value !== undefined) edited = appendContainer(text, root, edit, formatting);
+  if (edited === undefined) {
+    try {
+      edited = applyEdits(text, entryEdits(text, edit, formatting));
+    } catch (err) {
+      if (err instanceof RangeError) throw new InvalidConfigError('it is nested too deeply to edit safely');
+      throw err;
+    }
+  }
   return (hasBom ? BOM : '') + edited;
+}
+
+/**
+ * Strict JSON without the container: add it as the last top-level property, right after the last
+ * value before the closing brace. No tree is built, so a huge or deeply nested file costs nothing.
+ */
+function appendContainer(text: string, root: Record<string, unknown>, edit: EntryEdit, f: Formatting): string | undefined {
+  const close = text.lastIndexOf('}');
+  if (close < 0) return undefined;
+  let end = close;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  const property = `${JSON.stringify(edit.container)}: ${stringify({ [edit.name]: edit.value }, f.unit, f.unit, f.eol)}`;
+  if (Object.keys(root).length === 0) return `${text.slice(0, text.lastIndexOf('{', close))}{${f.eol}${f.unit}${property}${f.eol}}${text.slice(close + 1)}`;
+  return `${text.slice(0, end)},${f.eol}${f.unit}${property}${text.slice(end)}`;
 }
 
 /** Read our entry back (for status and tests). */

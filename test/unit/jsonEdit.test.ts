@@ -35,9 +35,17 @@ describe('JSON config entry edits', () => {
     assert.ok(onlyRegionChanged(before, after));
   });
 
-  it('adds the container when it is missing', () => {
-    const after = set('{\n  "theme": "dark"\n}\n');
-    assert.deepEqual(JSON.parse(after), { theme: 'dark', mcpServers: { '1claw': entry } });
+  it('adds the container when it is missing, leaving the rest byte for byte', () => {
+    const before = '{\n  "theme": "dark",\n  "list": [1, 2]\n}\n';
+    const after = set(before);
+    assert.deepEqual(JSON.parse(after), { theme: 'dark', list: [1, 2], mcpServers: { '1claw': entry } });
+    assert.ok(after.startsWith('{\n  "theme": "dark",\n  "list": [1, 2],\n  "mcpServers": {\n    "1claw": {'), after);
+    assert.ok(after.endsWith('}\n}\n'));
+    assert.deepEqual(JSON.parse(set('{}')), { mcpServers: { '1claw': entry } });
+    assert.deepEqual(JSON.parse(set('  { }  ')), { mcpServers: { '1claw': entry } });
+    const jsonc = set('{\n  "x": 1 // trailing comment\n}');
+    assert.ok(jsonc.includes('// trailing comment'));
+    assert.deepEqual(readEntry(jsonc, 'mcpServers', '1claw'), entry);
   });
 
   it('replaces a stale entry of ours and is idempotent (same bytes on a second run)', () => {

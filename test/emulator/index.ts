@@ -1,5 +1,8 @@
 // Entry point: startEmulator() wires state, routes, faults, MCP and the admin
 // API together and returns the programmatic control surface (Emulator).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { AdminApi } from './admin';
 import { agentRoutes } from './api-agents';
 import { auditRoutes } from './api-audit';
@@ -38,8 +41,9 @@ class RunningEmulator implements Emulator {
     private readonly server: ApiServer,
   ) {}
 
-  close(): Promise<void> {
-    return this.server.close();
+  async close(): Promise<void> {
+    recordCanaries(this.state.canaries());
+    await this.server.close();
   }
 
   injectFault(f: FaultSpec): string {
@@ -154,4 +158,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   emulator.url = `http://127.0.0.1:${port}`;
   emulator.mcpUrl = `${emulator.url}${MCP_PATH}`;
   return emulator;
+}
+
+/**
+ * With ONECLAW_CANARY_DIR set, every emulator (in-process or CLI) leaves the markers it issued
+ * there when it closes, so the final leak scan of a test run knows all of them.
+ */
+function recordCanaries(canaries: string[]): void {
+  const dir = process.env['ONECLAW_CANARY_DIR'];
+  if (!dir || canaries.length === 0) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(dir, `canaries-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.txt`), `${canaries.join('\n')}\n`, { mode: 0o600 });
 }

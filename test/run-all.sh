@@ -59,6 +59,8 @@ stage "install the Claude Code CLI (cached)" install_claude
 stage "unit, integration and contract tests (node)" npx mocha --config test/.mocharc.json
 stage "package the .vsix" bash -c 'ONECLAW_VSIX=test-results/oneclaw.vsix npm run --silent package'
 stage "reliability: faults and hostile input" npx mocha --timeout 120000 --exit 'out/test/reliability/**/*.test.js'
+# Real VS Code server + headless Chromium: in-host suites, UI, `npm start` (installs its toolchain on first use).
+stage "real host: VS Code server + Chromium" env ONECLAW_REALHOST_SKIP_BUILD=1 bash test/realhost/run.sh
 
 printf '\n\033[1m== summary ==\033[0m\n'
 printf '%s\n' "${summary[@]}"

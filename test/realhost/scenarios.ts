@@ -1,0 +1,221 @@
+// The page-side half of each in-host step ("checkpoints"), per scenario. Each handler drives the
+// workbench like a person would (clicks, keys), asserts what the page shows, and captures the
+// state (screenshot, DOM text, notifications) as a test artefact.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { admin } from '../emulator/testing';
+import type { Emulator } from '../emulator/types';
+import type { Artefacts } from './lib/artefacts';
+import type { CheckpointHandler } from './lib/control';
+import type { Page } from './lib/playwright';
+import { waitFor } from './lib/procs';
+import {
+  STATUS_ITEM,
+  TREE,
+  VIEW_ACTIONS,
+  closeNotificationCenter,
+  closeQuickInput,
+  contextMenuAction,
+  listingOf,
+  normalise,
+  notificationTexts,
+  openNotificationCenter,
+  openOneClawView,
+  quickPickRows,
+  renderedRows,
+  revealPath,
+  statusText,
+  waitQuickInput,
+  waitStatus,
+  walkTree,
+  welcomeText,
+} from './lib/ui';
+
+export interface ScenarioContext {
+  page: Page;
+  emulator: Emulator;
+  artefacts: Artefacts;
+  /** Where to copy the connected screenshot for the README (when asked to). */
+  readmeScreenshot?: string;
+}
+
+async function titleActions(page: Page): Promise<string[]> {
+  const actions = page.locator(VIEW_ACTIONS);
+  const labels: string[] = [];
+  for (let i = 0; i < (await actions.count()); i++) labels.push((await actions.nth(i).getAttribute('aria-label')) ?? '');
+  return labels.filter(Boolean);
+}
+
+async function expectedPaths(emulator: Emulator): Promise<Record<string, string[]>> {
+  const state = (await admin(emulator, 'GET', '/state')).json as { vaults: Array<{ name: string; secret_paths: string[] }> };
+  const paths = (name: string) => state.vaults.find((vault) => vault.name === name)?.secret_paths ?? [];
+  return {
+    'coder-workspace': [...paths('coder-workspace')].sort(),
+    // The demo agent's policy there is config/**.
+    'shared-config': paths('shared-config').filter((p) => p.startsWith('config/')).sort(),
+    'empty-sandbox': [],
+    'finance-prod': [],
+  };
+}
+
+/** Waits until the page shows the connected status and the 1Claw tree with the workspace vault first. */
+async function showConnected(ctx: ScenarioContext, vaultName: string): Promise<{ status: string }> {
+  const { page } = ctx;
+  const status = await waitStatus(page, new RegExp(`1Claw: ${vaultName}`), 30_000);
+  await openOneClawView(page);
+  const first = page.locator(`${TREE} .monaco-list-row[data-index="0"]`);
+  await waitFor(`"${vaultName}" as the first row of the 1Claw tree`, async () => normalise(await first.innerText().catch(() => '')).startsWith(vaultName), 20_000);
+  return { status };
+}
+
+export function agentCheckpoints(ctx: ScenarioContext): Record<string, CheckpointHandler> {
+  const { page, emulator, artefacts } = ctx;
+  return {
+    connected: async (args) => {
+      const { status } = await showConnected(ctx, String(args.vaultName));
+      await revealPath(page, ['coder-workspace', 'api-keys', 'anthropic']);
+      await revealPath(page, ['coder-workspace', 'db', 'prod'], { collapseFirst: false });
+      const shown = await renderedRows(page);
+      for (const row of ['1:coder-workspace', '2:api-keys', '3:anthropic', '3:stripe', '2:db', '3:prod', '1:shared-config']) assert.ok(shown.includes(row), `tree rows shown: ${shown.join(', ')}`);
+      await page.mouse.move(640, 790);
+      const shot = await artefacts.capture('connected');
+      if (ctx.readmeScreenshot) fs.copyFileSync(shot, ctx.readmeScreenshot);
+      // The tooltip says what is connected, until when, and to which clients.
+      await page.locator(STATUS_ITEM).first().hover();
+      const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible').filter({ hasText: '1Claw: connected' });
+      await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
+      const tooltip = normalise(await hover.first().innerText());
+      // With template-injected credentials the agent is known by id (the variables carry no name).
+      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentId}`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
+        assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
+      }
+      assert.match(tooltip, /Token expires: (59|60) min \(\d\d:\d\d:\d\d\)/, 'a one-hour token counting down');
+      await artefacts.capture('status-tooltip');
+      await page.mouse.move(640, 400);
+      return { status, titleActions: await titleActions(page) };
+    },
+
+    tree: async () => {
+      const rows = await walkTree(page, { expandAll: true, maxRows: 400, timeoutMs: 90_000 });
+      const listing = listingOf(rows);
+      await artefacts.capture('tree-expanded');
+      fs.writeFileSync(path.join(artefacts.rootDir, 'tree-listing.json'), `${JSON.stringify(listing, null, 2)}\n`);
+      const expected = await expectedPaths(emulator);
+      const vaults = listing.vaults.map((v) => v.name);
+      assert.deepEqual(vaults, ['coder-workspace', 'empty-sandbox', 'finance-prod', 'shared-config'], 'vault rows (workspace vault first, other-team and __agent-keys hidden)');
+      assert.equal(listing.vaults[0]?.description, 'this workspace');
+      for (const vault of ['coder-workspace', 'shared-config']) {
+        assert.deepEqual([...(listing.secrets[vault] ?? [])].sort(), expected[vault], `secret paths shown for ${vault}`);
+      }
+      assert.deepEqual(listing.messages['finance-prod'], ['No access: this agent has no policy for this vault.']);
+      assert.deepEqual(listing.messages['empty-sandbox'], ['No secrets in this vault yet.']);
+      assert.match(listing.descriptions['coder-workspace:db/staging/password'] ?? '', /expires soon/);
+      assert.match(listing.descriptions['coder-workspace:legacy/old-token'] ?? '', /disabled/);
+      assert.match(listing.descriptions['coder-workspace:legacy/expired-cert'] ?? '', /expired/);
+      return { vaults, counts: Object.fromEntries(Object.entries(listing.secrets).map(([k, v]) => [k, v.length])) };
+    },
+
+    'context-menu': async () => {
+      const row = await revealPath(page, ['coder-workspace', 'api-keys', 'stripe']);
+      const entries = await contextMenuAction(page, row, 'Copy Path', async () => {
+        await artefacts.capture('context-menu');
+      });
+      await waitFor('the status bar to confirm the copy', async () => normalise(await page.locator('.part.statusbar').innerText()).includes('Copied api-keys/stripe'), 10_000, 100);
+      await artefacts.capture('copied-path');
+      return { entries };
+    },
+
+    'token-status': async () => {
+      await waitQuickInput(page, '1Claw token status', 15_000);
+      await waitFor('token status rows', async () => (await quickPickRows(page)).some((r) => r.includes('State:')), 10_000, 100);
+      const rows = await quickPickRows(page);
+      await artefacts.capture('token-status');
+      await closeQuickInput(page);
+      return { rows };
+    },
+
+    output: async () => {
+      const editor = page.locator('.part.panel .monaco-editor .view-lines');
+      // Monaco renders spaces as U+00A0: normalise before matching.
+      const lines = await waitFor('the 1Claw log in the Output view', async () => {
+        const t = (await editor.first().innerText().catch(() => '')).split('\n').map(normalise).filter(Boolean);
+        return t.some((line) => /starting in code-server/.test(line)) ? t : undefined;
+      }, 15_000, 200);
+      await artefacts.capture('output-log');
+      return { lines };
+    },
+
+    'mcp-list': async () => {
+      const rows = await waitFor('the MCP server list to show 1Claw', async () => {
+        if (!(await page.locator('.quick-input-widget').first().isVisible())) return undefined;
+        const r = await quickPickRows(page);
+        return r.some((row) => /1Claw/.test(row)) ? r : undefined;
+      }, 15_000, 200);
+      await artefacts.capture('mcp-servers');
+      await closeQuickInput(page);
+      return { rows };
+    },
+
+    'after-add': async (args) => {
+      const secretPath = String(args.path);
+      const segments = secretPath.split('/');
+      const row = await revealPath(page, ['coder-workspace', ...segments]);
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await artefacts.capture('after-refresh');
+      return { found: true };
+    },
+
+    // VS Code refuses modal dialogs while extension tests run (DialogService.skipDialogs), so the
+    // suite answers the confirmation in-host; the human key goes through the real input box here.
+    'revoke-human-key': async () => {
+      const box = await waitQuickInput(page, '1Claw human API key', 15_000);
+      const input = box.locator('.quick-input-box input').first();
+      const passwordInput = (await input.getAttribute('type')) === 'password';
+      await input.fill(emulator.demo!.humanKey);
+      await artefacts.capture('revoke-human-key');
+      await input.press('Enter');
+      await waitFor('the human key box to close', async () => !(await page.locator('.quick-input-widget').first().isVisible()), 15_000, 100);
+      return { passwordInput };
+    },
+
+    revoked: async () => {
+      const status = await waitStatus(page, /1Claw: Set up/, 20_000);
+      await openOneClawView(page);
+      const welcome = await waitFor('the 1Claw welcome view', async () => {
+        const text = await welcomeText(page);
+        return text.includes('No 1Claw agent is set up') ? text : undefined;
+      }, 15_000, 200);
+      assert.equal(await page.locator(`${TREE} .monaco-list-row`).count(), 0, 'no tree rows after revoke');
+      await artefacts.capture('revoked-welcome');
+      const notifications = await openNotificationCenter(page);
+      await artefacts.noteNotifications(notifications);
+      await artefacts.capture('notifications');
+      await closeNotificationCenter(page);
+      return { status, welcome, notifications, titleActions: await titleActions(page) };
+    },
+
+    final: async () => finalState(ctx),
+  };
+}
+
+export function bootstrapCheckpoints(ctx: ScenarioContext): Record<string, CheckpointHandler> {
+  const { page, artefacts } = ctx;
+  return {
+    bootstrapped: async (args) => {
+      const { status } = await showConnected(ctx, String(args.vaultName));
+      await revealPath(page, ['coder-workspace', 'api-keys', 'anthropic']);
+      await artefacts.capture('bootstrapped-connected');
+      const rows = await walkTree(page, { expandAll: false, maxRows: 50, timeoutMs: 30_000 });
+      return { status, vaults: rows.filter((r) => r.level === 1).map((r) => r.label) };
+    },
+    final: async () => finalState(ctx),
+  };
+}
+
+async function finalState(ctx: ScenarioContext): Promise<{ status: string; notifications: string[] }> {
+  const notifications = await notificationTexts(ctx.page);
+  await ctx.artefacts.noteNotifications(notifications);
+  await ctx.artefacts.capture('final');
+  return { status: await statusText(ctx.page), notifications };
+}

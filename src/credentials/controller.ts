@@ -385,6 +385,7 @@ export class ConnectionController implements Disposable {
           const session = await this.describeSession(event.token, credentials);
           if (!session || this.credentialsValue !== credentials) return;
           this.session = session;
+          if (!session.agentName) void this.lookUpAgentName(credentials);
         } else {
           this.session = { ...this.session!, expiresAt: event.token.expiresAt, lastRefresh: this.clock.now() };
         }
@@ -450,6 +451,21 @@ export class ConnectionController implements Disposable {
       expiresAt: token.expiresAt,
       lastRefresh: this.clock.now(),
     };
+  }
+
+  /**
+   * The variables carry no agent name; ask once, off the connect path, so the status shows a
+   * name rather than a UUID. Failure only means the UUID stays.
+   */
+  private async lookUpAgentName(credentials: ActiveCredentials): Promise<void> {
+    try {
+      const self = await this.withToken((client, token) => client.getAgentSelf(token));
+      if (!self.name || this.credentialsValue !== credentials || !this.session) return;
+      this.session = { ...this.session, agentName: self.name };
+      if (this.currentState.kind === 'connected') this.setState({ kind: 'connected', session: this.session });
+    } catch (err) {
+      this.logger.debug(`Could not look up the agent's name: ${describeError(err)}`);
+    }
   }
 
   /** Keep our cache file and SecretStorage in step with whichever source we used. */

@@ -184,19 +184,40 @@ async function runRevoke(deps: CommandDeps): Promise<void> {
   else void vscode.window.showInformationMessage(redact(message));
 }
 
-async function askHumanKey(prompt: string): Promise<string | undefined> {
-  const value = await vscode.window.showInputBox({
-    title: '1Claw human API key',
-    prompt,
-    password: true,
-    ignoreFocusOut: true,
-    placeHolder: '1ck_…',
-    validateInput: (text) => {
-      const problem = keyProblem(text.trim(), 'human');
-      return problem ? `This key ${problem}.` : undefined;
-    },
+/**
+ * A password box for the human key. Built by hand rather than with showInputBox so the typed
+ * key can be wiped from the box before it closes: the workbench keeps a closed box's last value
+ * in its page otherwise.
+ */
+function askHumanKey(prompt: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = '1Claw human API key';
+    box.prompt = prompt;
+    box.placeholder = '1ck_…';
+    box.password = true;
+    box.ignoreFocusOut = true;
+    let settled = false;
+    const finish = (value: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      box.value = '';
+      box.hide();
+      box.dispose();
+      resolve(value);
+    };
+    box.onDidChangeValue((text) => {
+      const problem = text === '' ? undefined : keyProblem(text.trim(), 'human');
+      box.validationMessage = problem ? `This key ${problem}.` : undefined;
+    });
+    box.onDidAccept(() => {
+      const value = box.value.trim();
+      if (keyProblem(value, 'human')) return;
+      finish(value);
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
   });
-  return value?.trim() || undefined;
 }
 
 async function showTokenStatus(deps: CommandDeps): Promise<void> {

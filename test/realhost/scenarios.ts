@@ -86,8 +86,8 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible').filter({ hasText: '1Claw: connected' });
       await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
       const tooltip = normalise(await hover.first().innerText());
-      // With template-injected credentials the agent is known by id (the variables carry no name).
-      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentId}`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
+      // The variables carry only the agent's id; the extension looks its name up once after connecting.
+      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentName} (${emulator.demo!.agentId})`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
         assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
       }
       assert.match(tooltip, /Token expires: (59|60) min \(\d\d:\d\d:\d\d\)/, 'a one-hour token counting down');

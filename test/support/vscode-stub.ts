@@ -120,6 +120,7 @@ export interface StubState {
   config: Record<string, unknown>;
   configListeners: Set<Listener<{ affectsConfiguration(section: string): boolean }>>;
   inputBoxAnswers: Array<string | undefined>;
+  inputBoxes: Array<Record<string, any>>;
   messageAnswers: Array<string | undefined>;
   quickPickAnswers: unknown[];
   clipboard: string;
@@ -142,6 +143,7 @@ function freshState(): StubState {
     config: {},
     configListeners: new Set(),
     inputBoxAnswers: [],
+    inputBoxes: [],
     messageAnswers: [],
     quickPickAnswers: [],
     clipboard: '',
@@ -224,6 +226,39 @@ export const window = {
     const answer = __stub.inputBoxAnswers.shift();
     if (answer !== undefined && options?.validateInput && (await options.validateInput(answer))) return undefined;
     return answer;
+  },
+  /** An input box that, once shown, types the next scripted answer and presses Enter (or Escape for undefined). */
+  createInputBox() {
+    const changed = new EventEmitter<string>();
+    const accepted = new EventEmitter<void>();
+    const hidden = new EventEmitter<void>();
+    const box: Record<string, any> = {
+      value: '',
+      onDidChangeValue: changed.event,
+      onDidAccept: accepted.event,
+      onDidHide: hidden.event,
+      dispose: () => void (box.disposed = true),
+      hide: () => {
+        if (box.visible) {
+          box.visible = false;
+          hidden.fire();
+        }
+      },
+      show: () => {
+        box.visible = true;
+        const answer = __stub.inputBoxAnswers.shift();
+        setImmediate(() => {
+          if (answer === undefined) return box.hide();
+          box.value = answer;
+          changed.fire(answer);
+          accepted.fire();
+          // A rejected value leaves the box open; the user then gives up.
+          if (box.visible) box.hide();
+        });
+      },
+    };
+    __stub.inputBoxes.push(box);
+    return box;
   },
   async showQuickPick(items: unknown): Promise<unknown> {
     void items;

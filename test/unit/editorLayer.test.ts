@@ -155,10 +155,20 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.equal(statusText(), '$(key) 1Claw: Set up');
     assert.equal(__stub.context.get('oneclaw.configured'), false);
 
+    __stub.inputBoxAnswers.push(demo.agentKey);
+    await run('oneclaw.bootstrap');
+    assert.match(__stub.inputBoxes[0]!.validationMessage, /must be a human key starting with 1ck_, but it is an agent key/);
+    assert.equal(a.api.state, 'notConfigured', 'a rejected key must not start a bootstrap');
+    __stub.inputBoxes.length = 0;
+
     __stub.inputBoxAnswers.push(demo.humanKey);
     await run('oneclaw.bootstrap');
     await connected(a);
     assert.match(__stub.messages.at(-1)!.text, /1Claw is set up: agent ".*" has read access to "\*\*"/);
+    const box = __stub.inputBoxes[0]!;
+    assert.equal(box.password, true);
+    assert.equal(box.value, '', 'the typed human key must be wiped from the closed box');
+    assert.equal(box.disposed, true);
     assert.equal(a.secrets.values.has('oneclaw.pendingHumanKey'), false);
 
     __stub.messageAnswers.push('Revoke and Delete Agent…');

@@ -56,11 +56,24 @@ install_claude() {
   export ONECLAW_CLAUDE_BIN="$bin"
 }
 stage "install the Claude Code CLI (cached)" install_claude
-stage "unit, integration and contract tests (node)" npx mocha --config test/.mocharc.json
+node_tests() {
+  npx mocha --config test/.mocharc.json 2>&1 | tee "$results_dir/node-tests.log"
+}
+stage "unit, integration and contract tests (node)" node_tests
 stage "package the .vsix" bash -c 'ONECLAW_VSIX=test-results/oneclaw.vsix npm run --silent package'
 stage "reliability: faults and hostile input" npx mocha --timeout 120000 --exit 'out/test/reliability/**/*.test.js'
 # Real VS Code server + headless Chromium: in-host suites, UI, `npm start` (installs its toolchain on first use).
 stage "real host: VS Code server + Chromium" env ONECLAW_REALHOST_SKIP_BUILD=1 bash test/realhost/run.sh
+# The Coder module: static checks, real Terraform against the emulator, the workspace scripts.
+stage "Terraform module and workspace scripts" npm run --silent test:terraform
+
+# Last: nothing any stage left behind may hold a key, a token or a secret value.
+leak_scan() {
+  kill "$sampler_pid" 2>/dev/null || true
+  sort -u "$results_dir/process-args.raw" >"$results_dir/process-args.txt" && rm -f "$results_dir/process-args.raw"
+  node out/test/reliability/leakScan.js "$results_dir"
+}
+stage "leak scan of every artefact, file and process argument of this run" leak_scan
 
 printf '\n\033[1m== summary ==\033[0m\n'
 printf '%s\n' "${summary[@]}"

@@ -19,7 +19,7 @@ import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/cursorFile'
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { until } from '../support/fakeClock';
+import { until } from '../support/waitFor';
 import { MemoryMemento, MemorySecrets, repoRoot } from '../support/fakeContext';
 
 const logLines: string[] = [];

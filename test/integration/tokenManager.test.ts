@@ -8,7 +8,8 @@ import { OneClawClient } from '../../src/api/client';
 import { TokenManager, TokenRevokedError, TokenUnavailableError, withAgentToken, type TokenEvent } from '../../src/credentials/tokenManager';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { FakeClock, until } from '../support/fakeClock';
+import { FakeClock } from '../support/fakeClock';
+import { until } from '../support/waitFor';
 
 const SETTLE_MS = 15;
 

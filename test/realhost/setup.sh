@@ -102,7 +102,13 @@ npm_install_into() { # piece final-prefix spec [extra env...]
   rm -rf "$stage"; mkdir -p "$stage"
   printf '{"name":"oneclaw-realhost-%s","private":true}\n' "$piece" >"$stage/package.json"
   log "installing $spec (log: $logfile, at most ${NPM_TIMEOUT}s)"
-  if ! (cd "$stage" && env "$@" timeout --kill-after=30 "$NPM_TIMEOUT" \
+  # Under `npm test` the outer npm (node 20) exports npm_* variables; the nested npm would take
+  # them as its own config (code-server's postinstall reads the node version from
+  # npm_config_user_agent), so drop them and pass only what this install needs.
+  local inherited
+  inherited="$(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)' || true)"
+  # shellcheck disable=SC2086 # one variable name per word
+  if ! (cd "$stage" && unset $inherited && env "$@" timeout --kill-after=30 "$NPM_TIMEOUT" \
         npm install --no-save --no-package-lock --foreground-scripts "$spec") >"$logfile" 2>&1; then
     rm -rf "$stage"
     die_with_log "npm install $spec" "$logfile"

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { OneClawApi } from '../../src/editor/services';
 import type { TreeNode } from '../../src/editor/vaultTree';
 import { startEmulator, type Emulator } from '../emulator';
-import { until } from '../support/fakeClock';
+import { until } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
 

@@ -2,13 +2,16 @@
 // page-side half of a step), the emulator's admin API, bounded waits on the extension's state.
 // Everything reaches them through the environment the runner gave the VS Code server; no
 // credential is needed or read here except what the emulator's admin API hands out.
+import { waitFor as poll } from '../../support/waitFor';
+import type { StateKind as ConnectionStateKind } from '../../../src/credentials/state';
+import type { EmulatorStats, RequestLogEntry } from '../../emulator/types';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = '1claw.vscode-1claw';
 /** VS Code's id for a provider-contributed MCP server: "<extension id, lower case>/<definition label>". */
 export const MCP_SERVER_ID = `${EXTENSION_ID}/1Claw`;
 
-export type StateKind = 'notConfigured' | 'bootstrapping' | 'connecting' | 'connected' | 'refreshing' | 'offline' | 'revoked' | 'error';
+export type StateKind = ConnectionStateKind;
 
 /** The API `activate()` returns (src/editor/services.ts OneClawApi); state only, never a credential. */
 export interface OneClawApi {
@@ -42,20 +45,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function poll<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
-    await sleep(intervalMs);
-  }
-}
 
 async function postJson(url: string, headers: Record<string, string>, method: string, body?: unknown, timeoutMs = 90_000): Promise<{ status: number; json: unknown }> {
   const init: RequestInit = { method, headers: { ...headers }, signal: AbortSignal.timeout(timeoutMs) };
@@ -102,23 +91,6 @@ export async function admin<T = unknown>(method: string, path: string, body?: un
   const { status, json } = await postJson(`${env('ONECLAW_TEST_EMULATOR_URL')}/__emulator${path}`, { 'x-emulator-admin': env('ONECLAW_TEST_EMULATOR_ADMIN') }, method, body, 15_000);
   if (status < 200 || status >= 300) throw new Error(`emulator admin ${method} ${path}: HTTP ${status} ${JSON.stringify(json)}`);
   return json as T;
-}
-
-export interface RequestLogEntry {
-  at: number;
-  method: string;
-  path: string;
-  route: string;
-  status: number;
-  principal: string;
-}
-
-export interface EmulatorStats {
-  requests: number;
-  secretValueReads: number;
-  agentTokenExchanges: number;
-  humanTokenExchanges: number;
-  byRoute: Record<string, number>;
 }
 
 export const AGENT_TOKEN_ROUTE = 'POST /v1/auth/agent-token';
@@ -186,3 +158,5 @@ export function credentialShapes(text: string): string[] {
 export function leakedCanaries(text: string, list: readonly string[]): string[] {
   return list.filter((canary) => text.includes(canary)).map((canary) => `${canary.slice(0, 4)}… (${canary.length} chars)`);
 }
+
+export { poll };

@@ -1,6 +1,7 @@
 // Processes the runner starts: each in its own process group (so the whole tree it spawns can be
 // stopped by the leader's PID), output to a log file, stopped with SIGTERM then SIGKILL after a
 // bounded wait. Plus bounded polling and free-port helpers.
+import { waitFor } from '../../support/waitFor';
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -102,24 +103,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` saying what it waited for. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 250): Promise<T> {
-  const started = Date.now();
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() - started > timeoutMs) {
-      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`gave up after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${detail}`);
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** Rejects with a clear message when `promise` does not settle within `ms`. */
 export async function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
@@ -160,3 +143,5 @@ export async function httpReady(url: string, timeoutMs: number, what: string): P
     200,
   );
 }
+
+export { waitFor };

@@ -1,0 +1,27 @@
+/** Polling with a bound, shared by every suite that waits on something real. */
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` saying what it waited for. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const started = Date.now();
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`gave up after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${detail}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Waits until a synchronous condition holds (polling every 5 ms). */
+export async function until(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  await waitFor(what, () => predicate() || undefined, timeoutMs, 5);
+}

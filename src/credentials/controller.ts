@@ -12,11 +12,12 @@ import { systemClock, type Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
 import { Emitter } from '../util/events';
 import { describeError, silentLogger, type Logger } from '../util/log';
+import { withFileLock } from '../util/files';
 import { registerSecret } from '../util/redact';
 import { bootstrapWorkspaceAgent, type BootstrapResult } from './bootstrap';
-import { removeCacheFiles, writeCacheFile, type StoredAgent } from './cacheFile';
+import { cacheLocations, readCacheFile, removeCacheFiles, writeCacheFile, type StoredAgent } from './cacheFile';
 import { readWorkspaceEnvironment, type WorkspaceEnvironment } from './environment';
-import { SECRET_KEYS, resolveCredentials, storeAgent, type ActiveCredentials, type SecretStore } from './sources';
+import { SECRET_KEYS, fromStored, resolveCredentials, storeAgent, type ActiveCredentials, type SecretStore } from './sources';
 import { sessionOf, type ConnectionState, type CredentialSource, type Session } from './state';
 import { TokenManager, withAgentToken, type IssuedToken, type TokenEvent } from './tokenManager';
 
@@ -142,9 +143,19 @@ export class ConnectionController implements Disposable {
       const humanKey = resolution.humanKey;
       this.forgetTemplateHumanKey();
       try {
-        await this.bootstrap(humanKey, { origin: 'template' });
-      } catch {
-        // The state already says what failed and what to do next.
+        await this.withCacheLock(async () => {
+          // The Coder module's start script may have enrolled this workspace while we waited.
+          const cached = await readCacheFile(cacheLocations(this.deps.home)[0]!);
+          if (cached.kind === 'ok') {
+            this.logger.info('The workspace was enrolled by the Coder module\'s start script; using its agent.');
+            this.connect(fromStored(cached.agent, 'cache-file'));
+            return;
+          }
+          await this.bootstrapLocked(humanKey, { origin: 'template' });
+        });
+      } catch (err) {
+        // bootstrapLocked has already said what failed; a lock timeout has not.
+        if (this.currentState.kind !== 'error') this.setState({ kind: 'error', message: describeError(err), nextStep: 'Run "1Claw: Bootstrap Workspace Agent" when the other enrolment has finished.' });
       }
       return;
     }
@@ -260,7 +271,19 @@ export class ConnectionController implements Disposable {
    * Create (or replace) the workspace agent from a human key. The key is held in SecretStorage
    * only while the bootstrap runs, and forgotten afterwards whatever the outcome.
    */
-  async bootstrap(humanKey: string, options: { origin: 'template' | 'prompt' }): Promise<BootstrapResult> {
+  bootstrap(humanKey: string, options: { origin: 'template' | 'prompt' }): Promise<BootstrapResult> {
+    return this.withCacheLock(() => this.bootstrapLocked(humanKey, options));
+  }
+
+  /**
+   * Enrolments take the lock the Coder module's start script takes (`~/.1claw/agent.json.lock`,
+   * created exclusively, holding the pid), so the two never enrol one workspace twice.
+   */
+  private withCacheLock<T>(action: () => Promise<T>): Promise<T> {
+    return withFileLock(cacheLocations(this.deps.home)[0]!.path, action, { clock: this.clock, timeoutMs: 120_000, staleMs: 600_000 });
+  }
+
+  private async bootstrapLocked(humanKey: string, options: { origin: 'template' | 'prompt' }): Promise<BootstrapResult> {
     const client = this.clientValue;
     if (!client) throw new OneClawError('The 1Claw API URL is not configured.');
     registerSecret(humanKey);

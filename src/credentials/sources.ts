@@ -59,7 +59,7 @@ export async function resolveCredentials(environment: WorkspaceEnvironment, home
   return { kind: 'none', notes };
 }
 
-function fromStored(agent: StoredAgent, source: CredentialSource): ActiveCredentials {
+export function fromStored(agent: StoredAgent, source: CredentialSource): ActiveCredentials {
   return { agentKey: agent.agentKey, vaultId: agent.vaultId, agentId: agent.agentId, vaultName: agent.vaultName, agentName: agent.agentName, source };
 }
 

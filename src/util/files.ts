@@ -175,21 +175,22 @@ export async function withFileLock<T>(filePath: string, action: () => Promise<T>
   }
 }
 
+/** A lock is stale when its holder's process is gone; without a readable pid, when it is old. */
 async function isStaleLock(lockPath: string, staleMs: number, clock: Clock): Promise<boolean> {
   try {
-    const stat = await fs.stat(lockPath);
-    if (clock.now() - stat.mtimeMs > staleMs) return true;
     const pid = Number((await fs.readFile(lockPath, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+    if (Number.isInteger(pid) && pid > 0) {
+      if (pid === process.pid) return false;
       try {
         process.kill(pid, 0);
+        return false;
       } catch (err) {
         return isErrno(err, 'ESRCH');
       }
     }
-    return false;
+    return clock.now() - (await fs.stat(lockPath)).mtimeMs > staleMs;
   } catch {
-    // The holder released it between our open() and stat(): not stale, just retry.
+    // The holder released it between our open() and this check: not stale, just retry.
     return false;
   }
 }

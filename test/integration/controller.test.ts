@@ -4,6 +4,7 @@
  * revoke, and a scan of everything logged for credentials.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -210,6 +211,33 @@ describe('connection controller against the emulator', function () {
       const state = await startAndSettle(second);
       assert.equal(state.kind === 'connected' && state.session.source, 'cache-file');
       assert.equal(emulator.listAgents().length, agents);
+    });
+
+    it('waits while the Coder module\'s start script holds the enrolment lock, then uses the agent it cached', async () => {
+      const { client, token } = await humanClient();
+      const scripted = await client.createAgent(token, { name: 'script-enrolled', vault_ids: [demo.vaultId] });
+      const h = await harness({ _ONECLAW_HUMAN_API_KEY: demo.humanKey });
+      const cache = cacheLocations(h.home)[0]!.path;
+      await fs.mkdir(path.dirname(cache), { recursive: true, mode: 0o700 });
+      // A live process stands in for the script: the lock holds its pid, as the script writes it.
+      const script = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        await fs.writeFile(`${cache}.lock`, `${script.pid}\n`, { flag: 'wx' });
+        const humanExchanges = emulator.stats().humanTokenExchanges;
+        const started = h.controller.start();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'enrolled while the script held the lock');
+        await fs.writeFile(cache, serialiseCache({ agentKey: scripted.api_key!, vaultId: demo.vaultId, agentId: scripted.agent.id }), { mode: 0o600 });
+        await fs.rm(`${cache}.lock`);
+        await started;
+        const state = await h.controller.settled();
+        assert.equal(state.kind === 'connected' && state.session.agentId, scripted.agent.id);
+        assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'the human key was used although the script had enrolled');
+        assert.ok(!h.controller.hasTemplateHumanKey);
+        await assert.rejects(fs.stat(`${cache}.lock`), 'the lock was left behind');
+      } finally {
+        script.kill();
+      }
     });
 
     it('rolls back the agent (and a vault it created) when the policy step fails, and says which step', async () => {

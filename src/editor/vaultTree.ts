@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import type { Vault } from '../api/schemas';
 import type { ConnectionController } from '../credentials/controller';
-import type { ConnectionState } from '../credentials/state';
+import { sessionOf, type ConnectionState } from '../credentials/state';
 import { describeError } from '../util/log';
 import { SecretTree, describeSecret, displayName, typeIcon, visibleVaults, type FolderNode, type SecretNode } from '../views/treeModel';
 
@@ -33,6 +33,8 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   readonly onDidChangeTreeData = this.changed.event;
   private contents = new Map<string, Promise<VaultContent>>();
   private filterText = '';
+  private lastIdentity: string | undefined;
+  private lastKind: ConnectionState['kind'] | undefined;
 
   constructor(private readonly controller: ConnectionController) {}
 
@@ -52,8 +54,18 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.changed.fire(undefined);
   }
 
+  /**
+   * Redraw only when what the tree shows can have changed: another agent or vault, becoming
+   * (un)usable, or coming back from offline. Token renewals and status updates are not reasons:
+   * an idle editor must not re-list vaults every time its token is renewed.
+   */
   onState(state: ConnectionState): void {
-    if (state.kind === 'refreshing') return; // same vaults, same content: no redraw flicker
+    const session = sessionOf(state);
+    const identity = session ? `${session.vaultId}|${session.agentId ?? ''}|${session.source}` : `none:${state.kind}`;
+    const recovered = this.lastKind === 'offline' && state.kind === 'connected';
+    this.lastKind = state.kind;
+    if (identity === this.lastIdentity && !recovered) return;
+    this.lastIdentity = identity;
     this.refresh();
   }
 

@@ -149,6 +149,25 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.ok(refreshed.some((n) => n.kind === 'folder' && n.name === 'fresh'), 'refresh did not show the new secret');
   });
 
+  it('does not list again when the token is renewed: an idle tree makes no requests', async () => {
+    emulator.setTokenTtl(2);
+    try {
+      const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+      await connected(a);
+      const vault = (await tree().getChildren())[0]!;
+      await tree().getChildren(vault);
+      const listings = () => emulator.requestLog().filter((e) => e.route.startsWith('GET /v1/vaults')).length;
+      const before = listings();
+      const exchanges = emulator.stats().agentTokenExchanges;
+      await until(() => emulator.stats().agentTokenExchanges >= exchanges + 2, 10_000, 'two token renewals');
+      assert.equal(a.api.state, 'connected');
+      await tree().getChildren(vault);
+      assert.equal(listings(), before, 'the tree listed vaults or secrets again after a token renewal');
+    } finally {
+      emulator.setTokenTtl(3_600);
+    }
+  });
+
   it('bootstraps from a typed human key and revokes with confirmation, ending "not configured"', async () => {
     const a = await activate({});
     await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');

@@ -18,7 +18,7 @@ import { bootstrapWorkspaceAgent, type BootstrapResult } from './bootstrap';
 import { cacheLocations, readCacheFile, removeCacheFiles, writeCacheFile, type StoredAgent } from './cacheFile';
 import { readWorkspaceEnvironment, type WorkspaceEnvironment } from './environment';
 import { SECRET_KEYS, fromStored, resolveCredentials, storeAgent, type ActiveCredentials, type SecretStore } from './sources';
-import { sessionOf, type ConnectionState, type CredentialSource, type Session } from './state';
+import type { ConnectionState, CredentialSource, Session } from './state';
 import { TokenManager, withAgentToken, type IssuedToken, type TokenEvent } from './tokenManager';
 
 /** Small persistent key-value store (the editor's globalState); never given a credential. */
@@ -575,4 +575,3 @@ function defaultAgentName(env: Readonly<Record<string, string | undefined>>, hos
   return raw.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64);
 }
 
-export { sessionOf };

@@ -141,9 +141,6 @@ export class Services implements vscode.Disposable {
   private connectionSource(): ConnectionSource {
     const controller = this.controller;
     return {
-      get state() {
-        return controller.state;
-      },
       onDidChangeState: controller.onDidChangeState,
       connection: (): McpConnection | undefined => {
         const session = sessionOf(controller.state);

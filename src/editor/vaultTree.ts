@@ -8,6 +8,7 @@ import type { Vault } from '../api/schemas';
 import type { ConnectionController } from '../credentials/controller';
 import { sessionOf, type ConnectionState } from '../credentials/state';
 import { describeError } from '../util/log';
+import { escapeMarkdown } from '../views/markdown';
 import { SecretTree, describeSecret, displayName, typeIcon, visibleVaults, type FolderNode, type SecretNode } from '../views/treeModel';
 
 export interface VaultItem {
@@ -76,7 +77,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon(node.isWorkspaceVault ? 'shield' : 'archive');
         item.description = node.isWorkspaceVault ? 'this workspace' : undefined;
-        item.tooltip = new vscode.MarkdownString(`**Vault** ${escapeMd(node.vault.name)}\n\nID: \`${node.vault.id}\``);
+        item.tooltip = new vscode.MarkdownString(`**Vault** ${escapeMarkdown(node.vault.name)}\n\nID: \`${node.vault.id}\``);
         item.contextValue = 'vault';
         return item;
       }
@@ -104,7 +105,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         item.iconPath = new vscode.ThemeIcon(typeIcon(node.secret.type), flagged ? new vscode.ThemeColor('list.errorForeground') : node.flag === 'expiring' ? new vscode.ThemeColor('list.warningForeground') : undefined);
         const flagText = node.flag === 'none' ? '' : node.flag === 'expiring' ? ' · expires soon' : ` · ${node.flag}`;
         item.description = `v${node.secret.version}${flagText}`;
-        item.tooltip = new vscode.MarkdownString(describeSecret(node.secret, Date.now()).map(escapeMd).join('  \n'));
+        item.tooltip = new vscode.MarkdownString(describeSecret(node.secret, Date.now()).map(escapeMarkdown).join('  \n'));
         item.contextValue = `secret.${node.flag}`;
         item.command = { command: 'oneclaw.showSecretMetadata', title: 'Show Metadata', arguments: [node] };
         return item;
@@ -179,8 +180,4 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
 function message(id: string, label: string, icon: string, tooltip?: string, context = 'message'): MessageItem {
   return { kind: 'message', id: `message/${id}`, label, icon, tooltip, contextValue: context };
-}
-
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, (c) => `\\${c}`);
 }

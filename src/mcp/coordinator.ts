@@ -15,7 +15,6 @@ import { describeError, type Logger } from '../util/log';
 import type { McpConnection, McpRegistrar, RegistrationResult } from './registrar';
 
 export interface ConnectionSource {
-  readonly state: ConnectionState;
   /** Fires "connected" after every token issue too, which is when token-bound entries renew. */
   readonly onDidChangeState: Event<ConnectionState>;
   /** What registrations need, or undefined when there is no usable agent. */

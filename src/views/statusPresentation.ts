@@ -3,6 +3,7 @@
  * connected, and a click leads to the next step. Plain data; the editor layer applies it.
  */
 import type { ConnectionState } from '../credentials/state';
+import { escapeMarkdown } from './markdown';
 
 export interface StatusPresentation {
   text: string;
@@ -36,10 +37,10 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
       const lines = [
         `**1Claw: connected**${state.kind === 'refreshing' ? ' (renewing token…)' : ''}`,
         '',
-        `Vault: ${escape(vault)}${s.vaultName ? ` (\`${s.vaultId}\`)` : ''}`,
-        `Agent: ${escape(s.agentName ?? s.agentId ?? 'unknown')}${s.agentName && s.agentId ? ` (\`${s.agentId}\`)` : ''}`,
+        `Vault: ${escapeMarkdown(vault)}${s.vaultName ? ` (\`${s.vaultId}\`)` : ''}`,
+        `Agent: ${escapeMarkdown(s.agentName ?? s.agentId ?? 'unknown')}${s.agentName && s.agentId ? ` (\`${s.agentId}\`)` : ''}`,
         `Token expires: ${countdown(s.expiresAt - context.now)} (${clockTime(s.expiresAt)})`,
-        `MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escape).join(', ') : 'none registered'}`,
+        `MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escapeMarkdown).join(', ') : 'none registered'}`,
         `Last refresh: ${clockTime(s.lastRefresh)}`,
       ];
       return { text: `${state.kind === 'refreshing' ? '$(sync~spin)' : '$(shield)'} 1Claw: ${labelText(vault)}`, tooltip: lines.join('  \n'), command: 'oneclaw.showTokenStatus' };
@@ -49,15 +50,15 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
       const still = state.lastGood && state.lastGood.expiresAt > context.now ? `\n\nStill using the last token until ${clockTime(state.lastGood.expiresAt)}.` : '';
       return {
         text: `$(cloud-offline) 1Claw: Offline, retrying in ${wait}`,
-        tooltip: `**1Claw is unreachable.** ${escape(state.error)}\n\nNext attempt at ${clockTime(state.retryAt)}.${still}\n\nClick for details.`,
+        tooltip: `**1Claw is unreachable.** ${escapeMarkdown(state.error)}\n\nNext attempt at ${clockTime(state.retryAt)}.${still}\n\nClick for details.`,
         command: 'oneclaw.showTokenStatus',
         background: 'warning',
       };
     }
     case 'revoked':
-      return { text: '$(circle-slash) 1Claw: Revoked', tooltip: `**Access revoked.** ${escape(state.message)}\n\nClick to re-bootstrap.`, command: 'oneclaw.rebootstrap', background: 'error' };
+      return { text: '$(circle-slash) 1Claw: Revoked', tooltip: `**Access revoked.** ${escapeMarkdown(state.message)}\n\nClick to re-bootstrap.`, command: 'oneclaw.rebootstrap', background: 'error' };
     case 'error':
-      return { text: '$(error) 1Claw: Error', tooltip: `**1Claw could not connect.** ${escape(state.message)}\n\nNext step: ${escape(state.nextStep)}\n\nClick for details.`, command: 'oneclaw.showTokenStatus', background: 'error' };
+      return { text: '$(error) 1Claw: Error', tooltip: `**1Claw could not connect.** ${escapeMarkdown(state.message)}\n\nNext step: ${escapeMarkdown(state.nextStep)}\n\nClick for details.`, command: 'oneclaw.showTokenStatus', background: 'error' };
   }
 }
 
@@ -80,9 +81,4 @@ function clockTime(time: number): string {
 function labelText(text: string): string {
   const clean = text.replace(/\$\(/g, '$ (').replace(/[\u0000-\u001f\u007f]/g, ' ');
   return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
-}
-
-/** Keep server-supplied text from being read as Markdown or codicon syntax. */
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, (c) => `\\${c}`);
 }

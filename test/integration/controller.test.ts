@@ -311,9 +311,6 @@ describe('connection controller against the emulator', function () {
       const controller = h.controller;
       const coordinator = new McpCoordinator(
         {
-          get state() {
-            return controller.state;
-          },
           onDidChangeState: controller.onDidChangeState,
           connection: () => (controller.credentials && controller.vaultId ? { url: emulator.mcpUrl, vaultId: controller.vaultId, agentKey: controller.credentials.agentKey, agentKeyFromEnv: false, token: controller.currentToken?.token } : undefined),
         },

@@ -61,9 +61,6 @@ export class CoreStack {
     const controller = this.controller;
     this.coordinator = new McpCoordinator(
       {
-        get state() {
-          return controller.state;
-        },
         onDidChangeState: controller.onDidChangeState,
         connection: () => {
           const session = sessionOf(controller.state);

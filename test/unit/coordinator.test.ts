@@ -30,7 +30,6 @@ const session = (vaultId: string): Session => ({ vaultId, source: 'environment',
 
 describe('MCP coordinator', () => {
   let states: Emitter<ConnectionState>;
-  let state: ConnectionState;
   let connection: McpConnection | undefined;
   let helper: FakeRegistrar;
   let tokenBound: FakeRegistrar;
@@ -39,7 +38,6 @@ describe('MCP coordinator', () => {
   let coordinator: McpCoordinator;
 
   const go = async (next: ConnectionState) => {
-    state = next;
     states.fire(next);
     await coordinator.settled();
   };
@@ -50,13 +48,12 @@ describe('MCP coordinator', () => {
 
   beforeEach(() => {
     states = new Emitter();
-    state = { kind: 'notConfigured' };
     connection = undefined;
     helper = new FakeRegistrar('claude', false);
     tokenBound = new FakeRegistrar('cursor', true);
     registrars = [helper, tokenBound];
     problems = [];
-    coordinator = new McpCoordinator({ get state() { return state; }, onDidChangeState: states.event, connection: () => connection }, () => registrars, silentLogger, (p) => problems.push(p));
+    coordinator = new McpCoordinator({ onDidChangeState: states.event, connection: () => connection }, () => registrars, silentLogger, (p) => problems.push(p));
   });
   afterEach(() => coordinator.dispose());
 

@@ -160,7 +160,8 @@ describe('editor layer (vscode stub) against the emulator', function () {
       const before = listings();
       const exchanges = emulator.stats().agentTokenExchanges;
       await until(() => emulator.stats().agentTokenExchanges >= exchanges + 2, 10_000, 'two token renewals');
-      assert.equal(a.api.state, 'connected');
+      // A renewal may be in flight at this instant; either way the connection stays usable.
+      assert.ok(['connected', 'refreshing'].includes(a.api.state), a.api.state);
       await tree().getChildren(vault);
       assert.equal(listings(), before, 'the tree listed vaults or secrets again after a token renewal');
     } finally {

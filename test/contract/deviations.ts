@@ -5,6 +5,12 @@
 // listed; MCP_DEVIATIONS documents the MCP side (the MCP suite checks the rest).
 // Sources: /work/shared/1claw/API-CONTRACT.md (section numbers below).
 //
+// Not a deviation (sources agree): a raw `1ck_` key is accepted as `Authorization: Bearer 1ck_…` on
+// every authenticated route. DOCS llms.txt and glossary: user keys "work as Bearer tokens on all
+// authenticated endpoints"; SPEC defines ApiKeyAuth ("1ck_ prefixed API key used as Bearer token")
+// though no operation references it; 1claw-cli@47d364e sends ONECLAW_API_KEY as its bearer. The SDK
+// still exchanges keys first. The Terraform module's provisioning relies on this (no auth-route call).
+//
 // Checker rule, not a deviation: a response the spec declares without `content`
 // (e.g. 200 "Device code details") has an undescribed body, which is not checked;
 // 204 must be empty.

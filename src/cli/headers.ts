@@ -14,7 +14,7 @@ import { OneClawClient } from '../api/client';
 import { keyFingerprint, readAgentFile } from '../credentials/agentRecord';
 import { decodeJwtClaims } from '../credentials/jwt';
 import { headersLine, isFresh, readTokenCache, writeTokenCache } from '../credentials/tokenCache';
-import { readRegistration, type HelperRegistration } from '../mcp/helper/registration';
+import { networkEnvironmentDigest, readRegistration, type HelperRegistration } from '../mcp/helper/registration';
 import { withFileLock } from '../util/files';
 import { describeError } from '../util/log';
 import { registerSecret } from '../util/redact';
@@ -33,6 +33,10 @@ export async function headersCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     const served = io.env.CLAUDE_CODE_MCP_SERVER_URL;
     if (served !== registration.mcp_url) {
       io.out.note(`1Claw headers helper: refusing: it serves only ${registration.mcp_url}, and was asked for ${served ? served : 'an unnamed server'}.`);
+      return 1;
+    }
+    if (networkEnvironmentDigest(io.env) !== registration.network_env) {
+      io.out.note('1Claw headers helper: refusing: the proxy or certificate settings differ from those at registration (a project may have set them). If they are yours, register again in this environment (oneclaw register).');
       return 1;
     }
     const key = await registeredKey(registration, io);

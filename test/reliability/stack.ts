@@ -107,8 +107,8 @@ export class CoreStack {
 }
 
 /** Fixed-width table for the suite's report. */
-export function printTable(title: string, headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+export function printTable(title: string, headers: string[], rows: string[][], maxWidth = 60): void {
+  const widths = headers.map((h, i) => Math.min(maxWidth, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');
   console.log(`\n${title}`);
   console.log(line(headers));

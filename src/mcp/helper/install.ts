@@ -13,7 +13,7 @@ import { CACHE_MARGIN_SECONDS } from '../../credentials/tokenCache';
 import { removeFile, writeFileAtomic } from '../../util/files';
 import type { Logger } from '../../util/log';
 import type { McpConnection } from '../registrar';
-import { KEY_VARIABLE, writeRegistration, type HelperRegistration } from './registration';
+import { KEY_VARIABLE, NETWORK_VARIABLES, networkEnvironmentDigest, writeRegistration, type HelperRegistration } from './registration';
 
 export interface HelperInstallContext {
   layout: OneClawHome;
@@ -32,11 +32,14 @@ export interface NodeChoice {
   electron: boolean;
 }
 
-/** Variables a repository can set for the helper (Claude Code applies a project's settings env) that change what Node runs or trusts. */
+/**
+ * Variables a repository can set for the helper (Claude Code applies a project's settings env)
+ * that change what Node loads or runs. (Proxy and certificate variables are checked instead: see
+ * NETWORK_VARIABLES.)
+ */
 const UNSAFE_NODE_VARIABLES = [
-  'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_USE_ENV_PROXY', 'NODE_DEBUG', 'NODE_REPL_EXTERNAL_MODULE',
-  'NODE_ICU_DATA', 'NODE_PRESERVE_SYMLINKS', 'NODE_PENDING_DEPRECATION', 'NODE_V8_COVERAGE', 'NODE_COMPILE_CACHE', 'NODE_REDIRECT_WARNINGS',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'OPENSSL_CONF', 'UV_USE_IO_URING', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'ELECTRON_RUN_AS_NODE',
+  'NODE_OPTIONS', 'NODE_PATH', 'NODE_DEBUG', 'NODE_REPL_EXTERNAL_MODULE', 'NODE_ICU_DATA', 'NODE_PRESERVE_SYMLINKS', 'NODE_PENDING_DEPRECATION', 'NODE_V8_COVERAGE',
+  'NODE_COMPILE_CACHE', 'NODE_REDIRECT_WARNINGS', 'OPENSSL_CONF', 'UV_USE_IO_URING', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'ELECTRON_RUN_AS_NODE',
 ];
 
 export async function installHeadersHelper(ctx: HelperInstallContext, serverName: string, connection: McpConnection): Promise<{ wrapper: string; registration: HelperRegistration }> {
@@ -55,12 +58,14 @@ export async function installHeadersHelper(ctx: HelperInstallContext, serverName
     key_source: connection.agentKeyFromEnv || !connection.keyFile ? { env: KEY_VARIABLE, fingerprint } : { file: connection.keyFile, fingerprint },
     // Named by the key's fingerprint: a new agent never finds an older agent's token.
     token_cache: path.join(runtimeDir, `mcp-token-${serverName}-${fingerprint.slice(0, 12)}`),
+    network_env: networkEnvironmentDigest(ctx.env),
   };
   const registrationPath = layout.helperRegistration(serverName);
   await writeRegistration(registrationPath, registration);
   const node = ctx.node ?? findNode(ctx.env);
   const wrapper = layout.helperWrapper(serverName);
-  await writeIfChanged(wrapper, wrapperScript({ serverName, mcpUrl: connection.url, tokenCache: registration.token_cache, datePath: findDate(), node, cliPath: layout.cliCopy, registrationPath }), 0o700);
+  const network = Object.fromEntries(NETWORK_VARIABLES.map((name) => [name, ctx.env[name]]));
+  await writeIfChanged(wrapper, wrapperScript({ serverName, mcpUrl: connection.url, network, tokenCache: registration.token_cache, datePath: findDate(), node, cliPath: layout.cliCopy, registrationPath }), 0o700);
   await removeStaleCaches(runtimeDir, serverName, registration.token_cache);
   // The helper of earlier versions took its API URL from its environment: a repository could redirect the key.
   if (await removeFile(layout.legacyHelper).catch(() => false)) logger.info(`Removed the old headers helper ${layout.legacyHelper}.`);
@@ -84,6 +89,8 @@ export async function removeHeadersHelper(layout: OneClawHome, serverName: strin
 export interface WrapperInputs {
   serverName: string;
   mcpUrl: string;
+  /** The proxy and certificate variables as they were at registration (undefined: unset). */
+  network: Record<string, string | undefined>;
   tokenCache: string;
   datePath: string;
   node: NodeChoice;
@@ -95,12 +102,21 @@ export interface WrapperInputs {
 export function wrapperScript(p: WrapperInputs): string {
   const q = shellLiteral;
   const electron = p.node.electron ? 'ELECTRON_RUN_AS_NODE=1\nexport ELECTRON_RUN_AS_NODE\n' : '';
+  const network = Object.entries(p.network)
+    .map(([name, value]) => (value === undefined ? `[ -z "\${${name}+x}" ]` : `[ -n "\${${name}+x}" ] && [ "\${${name}}" = ${q(value)} ]`))
+    .join(' &&\n  ');
   return `#!/bin/sh
 # 1Claw headers helper for the MCP server "${p.serverName}" (Claude Code runs it at each connection).
 # Generated at registration; every path and URL below is fixed here, none is read from the
 # environment. Rewritten by the next registration: do not edit.
 if [ "\${CLAUDE_CODE_MCP_SERVER_URL-}" != ${q(p.mcpUrl)} ]; then
   echo '1Claw headers helper: refusing to supply credentials for an MCP server other than the one it was registered for.' >&2
+  exit 1
+fi
+# Claude Code routes its own connection through a proxy or trusts certificates from its environment,
+# which a project can set: hand out nothing unless they are as they were at registration.
+if ! { ${network}; }; then
+  echo '1Claw headers helper: refusing: the proxy or certificate settings differ from those at registration (a project may have set them). If they are yours, register again in this environment (oneclaw register).' >&2
   exit 1
 fi
 cache=${q(p.tokenCache)}

@@ -5,12 +5,27 @@
  * from, and where tokens are cached. The helper reads nothing else: not its environment's
  * URLs, not HOME, not the project.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as z from 'zod/mini';
 import { checkServiceUrl } from '../../api/url';
 import { readTextFile, writeFileAtomic } from '../../util/files';
 
 export const KEY_VARIABLE = 'ONECLAW_AGENT_API_KEY';
+
+/**
+ * Variables that decide where Claude Code's own connections go and which certificates it trusts.
+ * Claude Code applies a project's settings env to itself (it honours a project's proxy), so the
+ * helper hands out a token only when these are as they were when a trusted process registered it
+ * (then they are the user's own, and the helper's Node may use them too: a corporate CA, a proxy).
+ */
+export const NETWORK_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'NODE_USE_ENV_PROXY', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'SSL_CERT_FILE', 'SSL_CERT_DIR'] as const;
+
+/** A digest of those variables' values (unset and empty are different). */
+export function networkEnvironmentDigest(env: Readonly<Record<string, string | undefined>>): string {
+  const values = NETWORK_VARIABLES.map((name) => [name, env[name] ?? null]);
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+}
 
 export type KeySource = { file: string; fingerprint: string } | { env: typeof KEY_VARIABLE; fingerprint: string };
 
@@ -21,6 +36,8 @@ export interface HelperRegistration {
   vault_id: string;
   key_source: KeySource;
   token_cache: string;
+  /** networkEnvironmentDigest of the registering process's environment. */
+  network_env: string;
 }
 
 const absolute = () => z.string().check(z.refine((p) => path.isAbsolute(p), { message: 'must be an absolute path' }));
@@ -34,6 +51,7 @@ const RegistrationSchema = z.object({
   vault_id: z.string().check(z.regex(/^[0-9a-fA-F-]{36}$/)),
   key_source: z.union([z.object({ file: absolute(), fingerprint: fingerprint() }), z.object({ env: z.literal(KEY_VARIABLE), fingerprint: fingerprint() })]),
   token_cache: absolute(),
+  network_env: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
 });
 
 export async function readRegistration(filePath: string): Promise<HelperRegistration> {

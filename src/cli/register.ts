@@ -6,6 +6,7 @@ import type { StoredAgentRecord } from '../credentials/agentRecord';
 import type { CredentialSource } from '../credentials/state';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
 import { KNOWN_CLIENTS, knownClient } from '../mcp/clients/registry';
+import type { RegistrationResult } from '../mcp/registrar';
 import { UsageError, type ParsedArgs } from './args';
 import { loadConfig, type CliConfig } from './config';
 import { clientContext, connectionFor, layoutOf, resolveForCli, type CliIo } from './context';
@@ -36,9 +37,9 @@ export async function registerClients(config: CliConfig, io: CliIo, agent: Store
       continue;
     }
     const registrar = client.registrar(ctx);
-    const result = await registrar.register(connection).catch((err: unknown) => ({ ok: false, detail: `${client.label}: ${err instanceof Error ? err.message : String(err)}` }));
+    const result: RegistrationResult = await registrar.register(connection).catch((err: unknown) => ({ ok: false, detail: `${client.label}: ${err instanceof Error ? err.message : String(err)}` }));
     io.out.note(result.detail);
-    ok &&= result.ok;
+    ok &&= result.ok || result.skipped === true;
     if (result.ok && token && registrar.tokenIssued) await registrar.tokenIssued(connection).catch(() => undefined);
   }
   return ok;

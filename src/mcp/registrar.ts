@@ -6,6 +6,8 @@ export type McpConnection = SessionConnection;
 
 export interface RegistrationResult {
   ok: boolean;
+  /** Not done, by design rather than by failure (the client cannot be served in this style here). */
+  skipped?: boolean;
   /** A short sentence for the log and the status tooltip. */
   detail: string;
   path?: string;

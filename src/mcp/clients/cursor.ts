@@ -32,7 +32,7 @@ export class CursorFileRegistrar implements McpRegistrar {
 
   async register(connection: McpConnection): Promise<RegistrationResult> {
     const auth = this.authFor(connection);
-    if (!auth) return { ok: false, detail: `${this.label}: not written: without a running editor to renew a token, it needs the key in ONECLAW_AGENT_API_KEY or the "static" credential style.` };
+    if (!auth) return { ok: false, skipped: true, detail: `${this.label}: not written: with no editor running to renew a token, a credential-free entry needs the key in ONECLAW_AGENT_API_KEY (or choose the "static" credential style).` };
     this.usesToken = auth.kind === 'token';
     const outcome = await editConfigEntry(
       this.configPath,

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { OneClawApi } from '../../src/editor/services';
 import { startEmulator, type Emulator } from '../emulator';
 import { runOneclaw } from '../support/cli';
+import { setEnvironment } from '../support/environment';
 import { fakeExtensionContext } from '../support/fakeContext';
 import { realisticClaudeJson } from '../support/fixtures';
 import * as stub from '../support/vscode-stub';
@@ -35,14 +36,7 @@ describe('editor and module agree on every config file they edit', function () {
   let emulator: Emulator;
   let home: string;
   const savedEnv = { ...process.env };
-  /** Set variables on the real environment (os.homedir() reads it; a replaced process.env object would not be). */
-  const setEnvironment = (values: Record<string, string | undefined>) => {
-    for (const key of Object.keys(process.env)) if (!(key in values)) delete process.env[key];
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
+
   // Neither path may find a `claude` binary (it rewrites the file with its own state): the file edit is compared.
   const pathWithoutClaude = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':');
 

@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { until } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
+import { setEnvironment } from '../support/environment';
 
 const { __stub, __reset } = stub;
 
@@ -60,7 +61,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     allLog.push(...__stub.log.map((l) => l.text), ...__stub.messages.map((m) => m.text));
   });
   after(async () => {
-    process.env = savedEnv;
+    setEnvironment(savedEnv);
     await emulator?.close();
   });
 

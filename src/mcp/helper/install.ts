@@ -86,7 +86,7 @@ export async function removeHeadersHelper(layout: OneClawHome, serverName: strin
   return removed;
 }
 
-export interface WrapperInputs {
+interface WrapperInputs {
   serverName: string;
   mcpUrl: string;
   /** The proxy and certificate variables as they were at registration (undefined: unset). */
@@ -99,7 +99,7 @@ export interface WrapperInputs {
 }
 
 /** The wrapper's text: pure sh, only builtins and the baked `date` on the fast path. */
-export function wrapperScript(p: WrapperInputs): string {
+function wrapperScript(p: WrapperInputs): string {
   const q = shellLiteral;
   const electron = p.node.electron ? 'ELECTRON_RUN_AS_NODE=1\nexport ELECTRON_RUN_AS_NODE\n' : '';
   const network = Object.entries(p.network)
@@ -138,7 +138,7 @@ ${electron}exec ${q(p.node.path)} ${q(p.cliPath)} headers --registration ${q(p.r
 }
 
 /** POSIX single-quoting of a literal. */
-export function shellLiteral(value: string): string {
+function shellLiteral(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -148,7 +148,7 @@ let discovered: NodeChoice | undefined;
  * The Node the wrapper runs: a Node >= 18 on the registering process's PATH (stable across editor
  * updates), else the Node (or Electron, run as Node) this process runs on.
  */
-export async function findNode(env: Readonly<Record<string, string | undefined>>): Promise<NodeChoice> {
+async function findNode(env: Readonly<Record<string, string | undefined>>): Promise<NodeChoice> {
   if (discovered) return discovered;
   for (const dir of (env.PATH ?? '').split(':')) {
     if (!path.isAbsolute(dir)) continue;

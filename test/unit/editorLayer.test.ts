@@ -37,7 +37,6 @@ describe('editor layer (vscode stub) against the emulator', function () {
     await setup?.(home);
     for (const key of Object.keys(process.env)) if (key.includes('ONECLAW')) delete process.env[key];
     Object.assign(process.env, { HOME: home, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl }, env);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const fake = fakeExtensionContext();
     const api = extension.activate(fake.context);

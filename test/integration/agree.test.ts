@@ -64,7 +64,6 @@ describe('editor and module agree on every config file they edit', function () {
     stub.__stub.config['oneclaw.mcp.clients'] = ['claudeCode', 'cursorFile'];
     setEnvironment({ HOME: home, PATH: pathWithoutClaude, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...variables() });
     assert.equal(os.homedir(), home, 'the extension would write outside the test\'s home');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const api = extension.activate(fakeExtensionContext().context);
     try {

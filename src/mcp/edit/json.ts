@@ -16,7 +16,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { editLargeJson } from './jsonFast';
 import { applyTextEdits, detectFormatting, insertMember, removeMember, replaceValue, type Formatting } from './jsonLayout';
-import { readObject, skipTrivia, type JsonObject } from './jsonScan';
+import { hasComment, nestsDeeperThan, readObject, skipTrivia, type JsonObject } from './jsonScan';
 import { jsoncValue } from './jsonValue';
 import { deepEqual, onlyOurEntryChanged } from './semantics';
 import { containerPath, guardDepth, InvalidConfigError, isPlainObject, NESTED_TOO_DEEPLY, ownValue, setOwn, type EntryEdit, type EntryLocation, type FormatEditor } from './types';
@@ -87,9 +87,22 @@ export function parseDocument(text: string): Parsed {
   return { mode, root };
 }
 
-/** How the client's JSONC parser (jsonc-parser, as VS Code uses it) accepts the text, or the refusal. */
+/**
+ * JSONC parsers (jsonc-parser, as VS Code uses it) recurse, so their limit depends on the stack;
+ * we refuse beyond a fixed depth instead. Strict JSON has no such limit (JSON.parse does not recurse).
+ */
+export const MAX_JSONC_DEPTH = 1_000;
+
+/** How the client's JSONC parser accepts the text, or the refusal. */
 function acceptedMode(text: string): Mode {
   const errors: ParseError[] = [];
+  let deep = false;
+  try {
+    deep = nestsDeeperThan(text, MAX_JSONC_DEPTH);
+  } catch {
+    // Unreadable structure: the parser below says why.
+  }
+  if (deep) throw new InvalidConfigError(`${NESTED_TOO_DEEPLY} (JSON with comments is edited up to ${MAX_JSONC_DEPTH} levels)`);
   try {
     parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
     if (errors.length === 0) return 'jsonc';
@@ -193,7 +206,13 @@ function nextVictim(location: Location, edit: EntryEdit): { node: ObjectNode; in
 function removeAt(text: string, node: ObjectNode, index: number): string {
   const edits = removeMember(text, node.object, index);
   if (edits !== 'prune') return applyTextEdits(text, edits);
-  if (node.parent) return removeAt(text, node.parent.node, node.parent.index);
+  // Drop the emptied container only when it is exactly as we create it (no comment between its
+  // key and its brace) and no duplicate of it would come to light.
+  const parent = node.parent;
+  const holder = parent?.node.object.members[parent.index];
+  if (parent && holder && !hasComment(text, holder.keyEnd, holder.valueStart) && parent.node.object.members.filter((m) => m.key === holder.key).length === 1) {
+    return removeAt(text, parent.node, parent.index);
+  }
   const member = node.object.members[index]!;
   return applyTextEdits(text, [{ offset: member.keyStart, length: member.valueEnd - member.keyStart, content: '' }]);
 }

@@ -108,12 +108,22 @@ export function removeMember(text: string, object: JsonObject, index: number): T
     if (br >= 0 && /^[ \t\r\n]*$/.test(before.slice(br))) {
       // `{W⏎<inner>"1claw": …⏎<outer>}` → `{W}`, unless W's last line is a comment the brace would join.
       const from = object.open + 1 + br;
-      if (!text.slice(lineStart(text, from), from).includes('/')) return [range(from, object.close)];
+      if (!endsInLineComment(text, Math.max(object.open + 1, lineStart(text, from)), from)) return [range(from, object.close)];
     } else if (before.endsWith(' ') && after === '' && !before.includes('/')) {
       return [range(m.keyStart - 1, end)];
     }
   }
   return [range(...wholeLines(text, m.keyStart, end))];
+}
+
+/** True when a `//` comment runs up to `to` (the span holds only space and comments, as before an object's first member). */
+function endsInLineComment(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (text[i] !== '/') continue;
+    if (text[i + 1] === '/') return true;
+    if (text[i + 1] === '*') i = text.indexOf('*/', i + 2) + 1;
+  }
+  return false;
 }
 
 /** Index in `s` where its last line break starts (CRLF counts from the CR), or -1. */

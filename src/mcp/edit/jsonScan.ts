@@ -96,6 +96,22 @@ export function valueEnd(text: string, start: number): number {
   return unreadable(start);
 }
 
+/** True when brackets nest deeper than `limit` anywhere in the text (strings and comments skipped). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  STRUCTURAL.lastIndex = 0;
+  for (let match = STRUCTURAL.exec(text); match; match = STRUCTURAL.exec(text)) {
+    const at = match.index;
+    const ch = text[at];
+    if (ch === '"') STRUCTURAL.lastIndex = stringEnd(text, at);
+    else if (ch === '/') STRUCTURAL.lastIndex = text[at + 1] === '/' || text[at + 1] === '*' ? commentEnd(text, at) : at + 1;
+    else if (ch === '{' || ch === '[') {
+      if (++depth > limit) return true;
+    } else depth--;
+  }
+  return false;
+}
+
 export function decodeKey(text: string, keyStart: number, keyEnd: number): string {
   const raw = text.slice(keyStart + 1, keyEnd - 1);
   return raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;

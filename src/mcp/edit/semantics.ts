@@ -28,9 +28,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** An empty container, for the rule that removal may drop a container it leaves empty. */
-function isEmptyContainer(value: unknown): boolean {
-  if (value === undefined || value === null) return true;
+/** An empty container, for the rule that removal may drop a container it leaves empty (YAML writes an empty one as null). */
+function isEmptyContainer(value: unknown, nullIsEmpty: boolean): boolean {
+  if (value === undefined || (nullIsEmpty && value === null)) return true;
   if (Array.isArray(value)) return value.length === 0;
   return isPlainObject(value) && Object.keys(value).length === 0;
 }
@@ -54,7 +54,7 @@ function copyAlong(root: Record<string, unknown>, path: readonly string[]): Reco
  * True when `after` is `before` with exactly our change. Lists (YAML) hold our item where it was
  * (the last occurrence) or at the end; maps may reorder nothing since key order is not compared.
  */
-export function onlyOurEntryChanged(before: unknown, after: unknown, edit: EntryEdit): boolean {
+export function onlyOurEntryChanged(before: unknown, after: unknown, edit: EntryEdit, nullIsEmpty = false): boolean {
   const path = containerPath(edit);
   if (!isPlainObject(before) || !isPlainObject(after)) return false;
   const chain = copyAlong(before, path);
@@ -74,7 +74,7 @@ export function onlyOurEntryChanged(before: unknown, after: unknown, edit: Entry
   if (deepEqual(expected, after)) return true;
   // A container left holding nothing may be gone (removal drops one it created), and a YAML
   // container written as `key:` (null) stands for an empty list.
-  return emptyEquivalent(expected, after, path);
+  return emptyEquivalent(expected, after, path, nullIsEmpty);
 }
 
 function applyToContainer(container: unknown, edit: EntryEdit): void {
@@ -95,13 +95,13 @@ function applyToContainer(container: unknown, edit: EntryEdit): void {
 }
 
 /** `after` equals `expected` once containers along the path that hold nothing are treated as absent. */
-function emptyEquivalent(expected: Record<string, unknown>, after: Record<string, unknown>, path: readonly string[]): boolean {
+function emptyEquivalent(expected: Record<string, unknown>, after: Record<string, unknown>, path: readonly string[], nullIsEmpty: boolean): boolean {
   const prune = (root: Record<string, unknown>): Record<string, unknown> => {
     const chain = copyAlong(root, path);
     for (let i = Math.min(chain.length - 1, path.length - 1); i >= 0; i--) {
       const parent = chain[i]!;
       const key = path[i]!;
-      if (hasOwn(parent, key) && !isEmptyContainer(parent[key])) break;
+      if (hasOwn(parent, key) && !isEmptyContainer(parent[key], nullIsEmpty)) break;
       delete parent[key];
     }
     return chain[0]!;

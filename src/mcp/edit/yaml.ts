@@ -43,7 +43,7 @@ export function applyYamlEdit(text: string, edit: EntryEdit): string {
     } catch {
       throw new InvalidConfigError('1Claw could not edit it safely (its own edit would not parse)');
     }
-    if (!onlyOurEntryChanged(before.value, after.value, { ...edit, value })) throw new InvalidConfigError('1Claw could not edit it safely (its own edit would change more than its entry)');
+    if (!onlyOurEntryChanged(before.value, after.value, { ...edit, value }, true)) throw new InvalidConfigError('1Claw could not edit it safely (its own edit would change more than its entry)');
     return out;
   });
 }

@@ -83,7 +83,9 @@ const LINE_BREAK = /\r?\n$/;
 
 function rewrite(text: string, doc: Document, key: string, listKey: string, name: string, fields: Record<string, unknown> | undefined): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const root = doc.contents;
+  // An empty document (nothing, comments, or just `---`) has no top-level map yet.
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source);
+  const root = empty ? null : doc.contents;
   if (root !== null && (!isMap(root) || root.flow)) throw new InvalidConfigError('its top level is not a block map');
   const pair = root ? (root as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
   if (!pair) {
@@ -126,6 +128,8 @@ function lineEndAfter(text: string, offset: number): number {
   return lf < 0 ? text.length : lf + 1;
 }
 
+const ITEM_COMMENT = /^([ \t]*)#[^\n]*(\n|$)/;
+
 interface ItemSpan {
   start: number;
   end: number;
@@ -148,6 +152,9 @@ function itemSpan(text: string, item: { range?: [number, number, number] | null 
     if (text[end] === '\n') end++;
     else if (end < text.length) throw new InvalidConfigError('its list layout is one 1Claw does not edit');
   }
+  // Comment lines deeper than the dash that follow belong to the item.
+  const column = dash - start;
+  for (let m = ITEM_COMMENT.exec(text.slice(end)); m && m[1]!.length > column && m[0].length > 0; m = ITEM_COMMENT.exec(text.slice(end))) end += m[0].length;
   return { start, end, dash };
 }
 

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CredentialStyle } from '../settings';
 import { writeFileAtomic } from '../util/files';
-import { editConfigEntry, type ConfigEditOutcome } from './configFile';
+import { editConfigEntry, type ConfigEditOutcome } from './edit';
 import { claudeCodeEntry, headersHelperPath } from './entries';
 import type { McpConnection, McpRegistrar, RegistrationResult } from './registrar';
 

@@ -13,7 +13,7 @@ import { OneClawError } from '../../src/api/errors';
 import type { SecretMetadata } from '../../src/api/schemas';
 import { cacheLocations, readCacheFile } from '../../src/credentials/cacheFile';
 import { readWorkspaceEnvironment } from '../../src/credentials/environment';
-import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/configFile';
+import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/edit';
 import { DEFAULT_SETTINGS, resolveEndpoints, sanitiseSettings } from '../../src/settings';
 import { SecretTree, displayName } from '../../src/views/treeModel';
 import { startEmulator, type Emulator } from '../emulator';

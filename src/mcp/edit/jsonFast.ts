@@ -14,7 +14,7 @@
  * only our entry changed.
  */
 import { applyTextEdits, insertMember, removeMember, replaceValue, type Formatting } from './jsonLayout';
-import { readObject, stringEnd, type JsonMember, type JsonObject } from './jsonScan';
+import { lineStart, readObject, stringEnd, type JsonMember, type JsonObject } from './jsonScan';
 import { deepEqual } from './semantics';
 import { containerPath, hasOwn, InvalidConfigError, isPlainObject, ownValue, setOwn, type EntryEdit } from './types';
 
@@ -33,16 +33,26 @@ export function editLargeJson(text: string, edit: EntryEdit, f: Formatting): str
   const container = c >= 0 ? top.root.members[c]! : undefined;
   if (container && !isPlainObject(top.containerValue)) return undefined;
 
-  let out = text;
+  // Work on a small window — from the line where the container's region starts to its end — so
+  // the megabytes around it are never copied or compared.
+  const members = top.root.members;
+  const prev = c >= 0 ? members[c - 1] : members[members.length - 1];
+  const next = c >= 0 ? members[c + 1] : undefined;
+  const from = prev ? prev.valueEnd : top.root.open + 1;
+  const to = next ? next.keyStart : top.root.close;
+  const base = lineStart(text, from);
+  let local: string;
   if (!container) {
     if (edit.value === undefined) return text;
-    out = applyTextEdits(text, [insertMember(text, top.root, [key], edit.name, edit.value, f)]);
+    const insertion = insertMember(text, top.root, [key], edit.name, edit.value, f);
+    local = text.slice(base, insertion.offset) + insertion.content + text.slice(insertion.offset, to);
   } else {
-    out = editContainer(text, top.root, c, edit, top.containerValue as Record<string, unknown>, f);
-    if (out === text) return text;
+    const window = text.slice(base, to);
+    local = editContainer(window, shiftRoot(top.root, -1, -base, 0), c, edit, top.containerValue as Record<string, unknown>, f);
+    if (local === window) return text;
   }
-  verifyRegion(text, out, top.root, c, edit, top.containerValue);
-  return out;
+  verifyRegion(local.slice(from - base), prev !== undefined, next !== undefined, key, edit, top.containerValue);
+  return text.slice(0, base) + local + text.slice(to);
 }
 
 function editContainer(text: string, root: JsonObject, c: number, edit: EntryEdit, current: Record<string, unknown>, f: Formatting): string {
@@ -72,14 +82,19 @@ function editContainer(text: string, root: JsonObject, c: number, edit: EntryEdi
   throw new InvalidConfigError('it holds too many copies of our entry to edit');
 }
 
-/** The top-level object after edits inside member `c` changed the text's length by `delta`. */
+/**
+ * The top-level object with its offsets moved by `delta`; members after `c` only, when edits inside
+ * member `c` changed the length by `delta` (its value now ends at `valueEnd`). With c = -1, every
+ * member moves (a change of coordinates).
+ */
 function shiftRoot(root: JsonObject, c: number, delta: number, valueEnd: number): JsonObject {
+  const move = (m: JsonMember): JsonMember => ({ ...m, keyStart: m.keyStart + delta, keyEnd: m.keyEnd + delta, valueStart: m.valueStart + delta, valueEnd: m.valueEnd + delta, comma: m.comma >= 0 ? m.comma + delta : -1 });
   const members = root.members.map((m, i): JsonMember => {
+    if (c < 0 || i > c) return move(m);
     if (i < c) return m;
-    if (i === c) return { ...m, valueEnd, comma: m.comma >= 0 ? m.comma + delta : -1 };
-    return { ...m, keyStart: m.keyStart + delta, keyEnd: m.keyEnd + delta, valueStart: m.valueStart + delta, valueEnd: m.valueEnd + delta, comma: m.comma >= 0 ? m.comma + delta : -1 };
+    return { ...m, valueEnd, comma: m.comma >= 0 ? m.comma + delta : -1 };
   });
-  return { open: root.open, close: root.close + delta, members };
+  return c < 0 ? { open: root.open + delta, close: root.close + delta, members } : { open: root.open, close: root.close + delta, members };
 }
 
 interface TopLevel {
@@ -132,21 +147,14 @@ function topLevel(text: string, unit: string, containerKey: string): TopLevel | 
 /**
  * Re-parse the changed region between the container's neighbours, with stand-ins for them, and
  * check it holds exactly the container with our change (or nothing, when a container we created
- * was removed empty).
+ * was removed empty). Everything outside the region is the input's own bytes.
  */
-function verifyRegion(text: string, out: string, root: JsonObject, c: number, edit: EntryEdit, before: unknown): void {
-  const key = containerPath(edit)[0]!;
-  const members = root.members;
-  const prev = c >= 0 ? members[c - 1] : members[members.length - 1];
-  const next = c >= 0 ? members[c + 1] : undefined;
-  const from = prev ? prev.valueEnd : root.open + 1;
-  const to = next ? next.keyStart : root.close;
-  const delta = out.length - text.length;
+function verifyRegion(region: string, hasPrev: boolean, hasNext: boolean, key: string, edit: EntryEdit, before: unknown): void {
   const left = `${key}\u0000left`;
   const right = `${key}\u0000right`;
   let probe: unknown;
   try {
-    probe = JSON.parse(`{${prev ? `${JSON.stringify(left)}:0` : ''}${out.slice(from, to + delta)}${next ? `${JSON.stringify(right)}:0` : ''}}`);
+    probe = JSON.parse(`{${hasPrev ? `${JSON.stringify(left)}:0` : ''}${region}${hasNext ? `${JSON.stringify(right)}:0` : ''}}`);
   } catch {
     throw new InvalidConfigError('1Claw could not edit it safely (its own edit would not parse)');
   }
@@ -154,10 +162,10 @@ function verifyRegion(text: string, out: string, root: JsonObject, c: number, ed
   if (edit.value === undefined) delete expected[edit.name];
   else setOwn(expected, edit.name, edit.value);
   const keys = isPlainObject(probe) ? Object.keys(probe) : [];
-  const wanted = [...(prev ? [left] : []), ...(hasOwn(probe as object, key) ? [key] : []), ...(next ? [right] : [])];
-  const containerOk = hasOwn(probe as object, key) ? deepEqual(ownValue(probe, key), expected) : Object.keys(expected).length === 0;
-  const sameEnds = out.slice(0, from) === text.slice(0, from) && out.slice(to + delta) === text.slice(to);
-  if (!containerOk || keys.join('\u0001') !== wanted.join('\u0001') || !sameEnds) {
+  const present = hasOwn(probe as object, key);
+  const wanted = [...(hasPrev ? [left] : []), ...(present ? [key] : []), ...(hasNext ? [right] : [])];
+  const containerOk = present ? deepEqual(ownValue(probe, key), expected) : Object.keys(expected).length === 0;
+  if (!containerOk || keys.join('\u0001') !== wanted.join('\u0001')) {
     throw new InvalidConfigError('1Claw could not edit it safely (its own edit would change more than its entry)');
   }
 }

@@ -64,6 +64,7 @@ async function benchActivation(emulator: Emulator): Promise<void> {
 
 function benchPackage(): void {
   const vsix = path.join(repoRoot, 'test-results', 'bench.vsix');
+  mkdirSync(path.dirname(vsix), { recursive: true });
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, env: { ...process.env, ONECLAW_VSIX: vsix }, stdio: 'pipe' });
   const vsixKb = statSync(vsix).size / 1024;
   const bundleKb = statSync(path.join(repoRoot, 'dist', 'extension.js')).size / 1024;

@@ -3,6 +3,7 @@
  * lines, with decoded keys and the exact lines they span (multi-line strings, arrays and inline
  * tables included). Blank and comment lines belong to no statement. Iterative throughout.
  */
+import { stringEnd as basicEnd } from './jsonScan';
 import { InvalidConfigError } from './types';
 
 export interface TomlStatement {
@@ -94,18 +95,6 @@ function parseKey(text: string, from: number): [string[], number] {
     while (isBlank(text[pos])) pos++;
     if (text[pos] !== '.') return [parts, pos];
     pos++;
-  }
-}
-
-/** Past a basic string `"…"` opening at `open`. */
-function basicEnd(text: string, open: number): number {
-  let index = open;
-  for (;;) {
-    index = text.indexOf('"', index + 1);
-    if (index < 0) unreadable(open);
-    let backslashes = 0;
-    for (let k = index - 1; text.charCodeAt(k) === 92; k--) backslashes++;
-    if (backslashes % 2 === 0) return index + 1;
   }
 }
 

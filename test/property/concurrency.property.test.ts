@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const KINDS = ['in-place', 'in-place, two writes', 'atomic rename', 'atomic rename, our lock'] as const;
-const UPDATES = 150;
-const EDITS = 150;
+const UPDATES = 100;
+const EDITS = 100;
 
 function run(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -38,7 +38,14 @@ export function applyTomlEdit(original: string, edit: EntryEdit): string {
 
 export function readTomlEntry(original: string, location: EntryLocation): unknown {
   const text = original.startsWith(BOM) ? original.slice(1) : original;
-  return guardDepth(() => getIn(parseToml(text), [...containerPath(location), location.name]));
+  return guardDepth(() => plain(getIn(parseToml(text), [...containerPath(location), location.name])));
+}
+
+/** smol-toml's tables have no prototype; callers get ordinary objects (dates stay dates). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
 }
 
 function parseToml(text: string): Record<string, unknown> {

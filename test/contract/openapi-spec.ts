@@ -7,8 +7,22 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { allowedExtraField, deviationFor } from './deviations';
 
+/** Why the contract stage of `npm test` did not run (the spec is not part of this repository). */
+export const SPEC_MISSING = "set ONECLAW_OPENAPI_PATH to 1Claw's openapi.json (github.com/1clawAI/1claw-openapi-spec)";
+
+/**
+ * ONECLAW_OPENAPI_PATH when set (a wrong path then fails the suites), else ../shared beside the
+ * repository — only there, so a clone never picks up a spec from some folder further up (in a
+ * worktree, set ONECLAW_OPENAPI_PATH).
+ */
 export function specPath(): string {
-  return process.env['ONECLAW_OPENAPI_PATH'] ?? path.resolve('../shared/1claw/openapi.json');
+  return process.env['ONECLAW_OPENAPI_PATH'] || path.resolve('../shared/1claw/openapi.json');
+}
+
+/** The spec the contract suites will use, or undefined when none is configured or beside the repository. */
+export function locateSpec(): string | undefined {
+  if (process.env['ONECLAW_OPENAPI_PATH']) return specPath();
+  return existsSync(specPath()) ? specPath() : undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -35,7 +49,7 @@ export class OpenApiSpec {
     const file = specPath();
     // Never skip: a missing spec must fail the suite loudly.
     if (!existsSync(file)) {
-      throw new Error(`OpenAPI spec not found at ${file}. Put 1Claw's openapi.json there or set ONECLAW_OPENAPI_PATH.`);
+      throw new Error(`OpenAPI spec not found at ${file}: ${SPEC_MISSING}.`);
     }
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (!isObject(parsed) || !isObject(parsed['paths']) || !isObject(parsed['components'])) {
@@ -115,18 +129,24 @@ export class OpenApiSpec {
     return validate;
   }
 
-  /** Returns a list of problems (empty = conforms). */
-  check(observed: Observed): string[] {
+  /**
+   * Returns a list of problems (empty = conforms). `used` collects the deviations this response
+   * needed ("status <operation> <status>" / "field <field>"), so a suite can prove each is still needed.
+   */
+  check(observed: Observed, used?: Set<string>): string[] {
     const problems: string[] = [];
     const { operation, status } = observed;
     let expected = this.hasOperation(operation) ? this.declared(operation, status) : undefined;
     if (expected === undefined) {
       const deviation = deviationFor(operation, status);
       if (deviation === undefined) return [`${operation} answered ${status}, which the spec does not declare and no deviation allows`];
+      used?.add(`status ${deviation.operation} ${deviation.status}`);
       expected = { mediaType: 'application/json', schemaRef: '#/components/schemas/ProblemDetails' };
     }
     if (expected.schemaRef === null) {
-      if (observed.text.length > 0) problems.push(`${operation} ${status}: spec declares no body, got ${observed.text.slice(0, 80)}`);
+      // 204 has no body by definition; elsewhere a response without `content` leaves the body undescribed.
+      if (status === 204 && observed.text.length > 0) problems.push(`${operation} ${status}: a 204 carries a body: ${observed.text.slice(0, 80)}`);
+      if (status !== 204 && observed.text.length > 0 && observed.body === undefined) problems.push(`${operation} ${status}: body is not JSON: ${observed.text.slice(0, 80)}`);
       return problems;
     }
     const mediaType = (observed.contentType ?? '').split(';')[0]?.trim() ?? '';
@@ -137,6 +157,7 @@ export class OpenApiSpec {
     }
     for (const extra of this.undeclaredFields(this.resolve(expected.schemaRef), observed.body, '$')) {
       if (!allowedExtraField(operation, status, extra)) problems.push(`${operation} ${status}: field ${extra} is not in the spec and not a documented extra`);
+      else used?.add(`field ${extra}`);
     }
     return problems;
   }
@@ -158,4 +179,12 @@ export class OpenApiSpec {
     }
     return [...new Set(out)];
   }
+}
+
+// `node out/test/contract/openapi-spec.js`: prints the spec's path (exit 0) or why the contract
+// cannot run (exit 3). test/run-all.sh uses it to report the contract stage as not run.
+if (require.main === module) {
+  const file = locateSpec();
+  console.log(file ?? SPEC_MISSING);
+  process.exitCode = file === undefined ? 3 : 0;
 }

@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { until } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
+import { setEnvironment } from '../support/environment';
 
 const { __stub, __reset } = stub;
 
@@ -30,14 +31,15 @@ describe('editor layer (vscode stub) against the emulator', function () {
   const savedEnv = { ...process.env };
   const active: Activation[] = [];
   const allLog: string[] = [];
+  const homes: string[] = [];
 
   async function activate(env: Record<string, string>, setup?: (home: string) => Promise<void>): Promise<Activation> {
     __reset();
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-editor-'));
+    homes.push(home);
     await setup?.(home);
     for (const key of Object.keys(process.env)) if (key.includes('ONECLAW')) delete process.env[key];
     Object.assign(process.env, { HOME: home, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl }, env);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const fake = fakeExtensionContext();
     const api = extension.activate(fake.context);
@@ -60,8 +62,10 @@ describe('editor layer (vscode stub) against the emulator', function () {
     allLog.push(...__stub.log.map((l) => l.text), ...__stub.messages.map((m) => m.text));
   });
   after(async () => {
-    process.env = savedEnv;
+    setEnvironment(savedEnv);
     await emulator?.close();
+    // Removed at the end: a registration may still be writing into the last test's home.
+    for (const home of homes) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('connects from the variables: status bar, context keys, registrations', async () => {
@@ -87,7 +91,14 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.ok(!labels.includes('__agent-keys'));
     const byName = (name: string) => roots.find((n) => n.kind === 'vault' && n.vault.name === name)!;
 
-    const noAccess = await tree().getChildren(byName('finance-prod'));
+    // The platform lists a bound vault without a policy as 200 {secrets: []} (issue 16): the tree
+    // cannot tell it from an empty vault yet (a later stream adds that). A 403 listing (here
+    // forced, e.g. a binding removed after the vault list) still shows "No access" without a toast.
+    const noPolicy = await tree().getChildren(byName('finance-prod'));
+    assert.equal(noPolicy.length, 1);
+    assert.match(tree().getTreeItem(noPolicy[0]!).label, /No secrets/);
+    emulator.injectFault({ route: `GET /v1/vaults/${demo.sharedVaultId}/secrets`, status: 403, count: 1 });
+    const noAccess = await tree().getChildren(byName('shared-config'));
     assert.equal(noAccess.length, 1);
     assert.match(tree().getTreeItem(noAccess[0]!).label, /^No access/);
     assert.equal(__stub.messages.filter((m) => m.level !== 'info').length, 0, 'no-access must not raise a toast');
@@ -169,7 +180,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     }
   });
 
-  it('bootstraps from a typed human key and revokes with confirmation, ending "not configured"', async () => {
+  it('bootstraps from a typed human key and revokes with confirmation, ending "revoked"', async () => {
     const a = await activate({});
     await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');
     assert.equal(statusText(), '$(key) 1Claw: Set up');
@@ -194,8 +205,10 @@ describe('editor layer (vscode stub) against the emulator', function () {
     __stub.messageAnswers.push('Revoke and Delete Agent…');
     __stub.inputBoxAnswers.push(demo.humanKey);
     await run('oneclaw.revoke');
-    assert.equal(a.api.state, 'notConfigured');
+    assert.equal(a.api.state, 'revoked');
+    assert.equal(statusText(), '$(circle-slash) 1Claw: Revoked');
     assert.match(__stub.messages.at(-1)!.text, /access revoked: the current token was revoked, the agent was deleted/);
+    assert.equal(__stub.messages.at(-1)!.level, 'info', 'a revoke that left nothing behind is not a warning');
     assert.deepEqual([...a.secrets.values.keys()], []);
     const claude = JSON.parse(await fs.readFile(path.join(a.home, '.claude.json'), 'utf8'));
     assert.deepEqual(claude.mcpServers, {});

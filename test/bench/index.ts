@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SecretMetadata } from '../../src/api/schemas';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
-import { applyEdit, editConfigFile, type ConfigFormat, type EntryEdit } from '../../src/mcp/edit';
+import { applyEdit, editConfigFile, editorFor, type ConfigFormat, type EntryEdit } from '../../src/mcp/edit';
 import { DEFAULT_SETTINGS } from '../../src/settings';
 import { SecretTree } from '../../src/views/treeModel';
 import { startEmulator, type Emulator } from '../emulator';
@@ -163,7 +163,7 @@ async function benchConfigMerge(): Promise<void> {
       const onDisk: number[] = [];
       for (let run = 0; run < 11; run++) {
         const start = performance.now();
-        await editConfigFile(file, edit({ ...entry, url: `${entry.url}?d=${run}` }), { format, holdsCredential: false });
+        await editConfigFile(file, edit({ ...entry, url: `${entry.url}?d=${run}` }), { editor: editorFor(format), holdsCredential: false });
         onDisk.push(performance.now() - start);
       }
       const m = median(inMemory);

@@ -97,13 +97,13 @@ describe('config formats: one interface', () => {
     try {
       const toml = path.join(dir, 'config.toml');
       await fs.writeFile(toml, 'model = "o3"\n');
-      assert.equal((await editConfigFile(toml, codex(codexEntry), { format: 'toml', holdsCredential: false })).status, 'written');
+      assert.equal((await editConfigFile(toml, codex(codexEntry), { editor: editorFor('toml'), holdsCredential: false })).status, 'written');
       assert.deepEqual(tomlData(await fs.readFile(toml, 'utf8')).mcp_servers['1claw'], codexEntry);
       const yaml = path.join(dir, 'config.yaml');
-      assert.equal((await editConfigFile(yaml, cont(continueEntry), { format: 'yaml', holdsCredential: true })).status, 'written');
+      assert.equal((await editConfigFile(yaml, cont(continueEntry), { editor: editorFor('yaml'), holdsCredential: true })).status, 'written');
       assert.equal((await fs.stat(yaml)).mode & 0o777, 0o600);
       await fs.writeFile(yaml, 'mcpServers: null\n');
-      const refused = await editConfigFile(yaml, cont(continueEntry), { format: 'yaml', holdsCredential: false });
+      const refused = await editConfigFile(yaml, cont(continueEntry), { editor: editorFor('yaml'), holdsCredential: false });
       assert.equal(refused.status, 'skipped');
       assert.equal(await fs.readFile(yaml, 'utf8'), 'mcpServers: null\n');
     } finally {

@@ -26,17 +26,18 @@ import { systemClock, type Clock } from '../../util/clock';
 import { FileSafetyError, identityOf, isErrno, readAll, readSnapshot, resolveWriteTarget, sameIdentity, syncDirectory, withFileLock, writeTempBeside, type FileIdentity, type Snapshot } from '../../util/files';
 import { decodeFile, encodeFile } from './bytes';
 import { jsonEditor } from './json';
-import { tomlEditor } from './toml';
-import { InvalidConfigError, type ConfigFormat, type EntryEdit, type FormatEditor } from './types';
-import { yamlEditor } from './yaml';
+import { InvalidConfigError, type EntryEdit, type FormatEditor } from './types';
 
 export type ConfigEditOutcome =
   | { status: 'written' | 'unchanged' | 'removed'; path: string }
   | { status: 'skipped'; path: string; reason: string; backupPath?: string };
 
 export interface ConfigEditOptions {
-  /** The file's format (default JSON, which covers JSONC). */
-  format?: ConfigFormat;
+  /**
+   * The file's format editor: `editorFor('toml')` etc. from src/mcp/edit (default JSON, which
+   * covers JSONC). Passed in, so code that edits only JSON files does not bundle the other parsers.
+   */
+  editor?: FormatEditor;
   /** Force 0600 on the file: set when the entry holds a credential. */
   holdsCredential: boolean;
   maxBytes?: number;
@@ -50,7 +51,6 @@ export interface ConfigEditOptions {
 }
 
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-const EDITORS: Record<ConfigFormat, FormatEditor> = { json: jsonEditor, toml: tomlEditor, yaml: yamlEditor };
 
 export async function editConfigFile(filePath: string, edit: EntryEdit, options: ConfigEditOptions): Promise<ConfigEditOutcome> {
   let target: string;
@@ -94,7 +94,7 @@ class Session {
     private sawContent: boolean,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.editor = EDITORS[options.format ?? 'json'];
+    this.editor = options.editor ?? jsonEditor;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.settleMs = options.settleMs ?? 150;
   }

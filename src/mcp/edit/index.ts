@@ -1,7 +1,9 @@
 /**
  * Editing our MCP entry in another program's config file. A client is declared by its path, its
- * format and where its servers live (`EntryLocation`); `editConfigFile` does the safe file work
- * for any format; the format editors below are pure and verify their own results.
+ * format and where its servers live (`EntryLocation`):
+ *   editConfigFile(path, { container, name, listKey?, value }, { editor: editorFor(format), holdsCredential })
+ * does the safe file work for any format; the format editors are pure and verify their own
+ * results. (Code that edits only JSON may import ./configFile directly and bundle no other parser.)
  */
 import { jsonEditor } from './json';
 import { tomlEditor } from './toml';

@@ -15,7 +15,10 @@ export interface CliConfig {
   apiBaseUrl: string;
   mcpUrl: string;
   serverName: string;
+  /** Client ids registered where the client is present (`all`: every known client). */
   clients: string[];
+  /** Client ids registered even where the client is not present. */
+  forceClients: string[];
   credentialStyle: CredentialStyle;
   vaultName: string;
   vaultId?: string;
@@ -36,6 +39,7 @@ export const ConfigFileSchema = z.object({
   mcp_url: z.optional(url()),
   server_name: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   clients: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)))),
+  force_clients: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)))),
   credential_style: z.optional(z.enum(['fresh', 'static'])),
   vault_name: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   vault_id: z.optional(z.nullable(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)))),
@@ -63,7 +67,8 @@ export async function loadConfig(args: ParsedArgs, layout: OneClawHome, options:
     apiBaseUrl: checkedUrl('--api-base-url', single(args, 'api-base-url') ?? fromFile.api_base_url ?? registered?.api_base_url ?? DEFAULT_SETTINGS.apiBaseUrl),
     mcpUrl: checkedUrl('--mcp-url', single(args, 'mcp-url') ?? fromFile.mcp_url ?? registered?.mcp_url ?? DEFAULT_SETTINGS.mcpUrl),
     serverName,
-    clients: fromFile.clients ?? ['claude-code', 'cursor'],
+    clients: fromFile.clients ?? ['all'],
+    forceClients: fromFile.force_clients ?? [],
     credentialStyle: style,
     vaultName: fromFile.vault_name ?? DEFAULT_SETTINGS.bootstrap.vaultName,
     vaultId: fromFile.vault_id ?? undefined,

@@ -24,7 +24,9 @@ const USAGE = `Usage: oneclaw <command> [options]
 
   workspace-start --config <file>     enrol if needed, register MCP clients (the Coder module runs this)
   bootstrap --human-key-stdin|--device  enrol a new agent for this workspace (replaces ours)
-  register [--client <id>]...         register MCP clients (claude-code, cursor)
+  register [--client <id>]...         register MCP clients (present ones; --client forces one:
+                                      claude-code codex gemini copilot opencode qwen continue kilo
+                                      cursor windsurf kiro zed antigravity)
   unregister                          remove 1Claw's MCP entries from every known client
   revoke [--human-key-stdin]          revoke this workspace's access (deletes the agent with a human key)
   status [--json]                     where credentials come from and what is registered

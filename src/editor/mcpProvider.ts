@@ -12,7 +12,7 @@ import { describeError, type Logger } from '../util/log';
 export const MCP_PROVIDER_ID = 'oneclaw.mcp';
 
 export class VsCodeMcpProvider implements McpRegistrar, vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition>, vscode.Disposable {
-  readonly id = 'editor';
+  readonly id = 'vscode';
   readonly tokenBound = false;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.changed.event;

@@ -10,7 +10,11 @@ export class StatusBar implements vscode.Disposable {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private state: ConnectionState = { kind: 'notConfigured' };
 
-  constructor(private readonly mcpClients: () => string[]) {
+  constructor(
+    private readonly mcpClients: () => string[],
+    /** Each client's state for the tooltip (the MCP Clients view's summary). */
+    private readonly mcpClientLines: () => string[] = () => [],
+  ) {
     this.item = vscode.window.createStatusBarItem('oneclaw.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = '1Claw';
     this.render();
@@ -27,7 +31,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   render(): void {
-    const view = presentStatus(this.state, { now: Date.now(), mcpClients: this.mcpClients() });
+    const view = presentStatus(this.state, { now: Date.now(), mcpClients: this.mcpClients(), mcpClientLines: this.mcpClientLines() });
     this.item.text = view.text;
     const tooltip = new vscode.MarkdownString(view.tooltip, true);
     this.item.tooltip = tooltip;

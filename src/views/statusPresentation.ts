@@ -16,6 +16,8 @@ export interface StatusPresentation {
 export interface StatusContext {
   now: number;
   mcpClients: string[];
+  /** Each AI client's state (src/views/mcpClients.ts); replaces the plain list when given. */
+  mcpClientLines?: string[];
 }
 
 export function presentStatus(state: ConnectionState, context: StatusContext): StatusPresentation {
@@ -40,7 +42,7 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
         `Vault: ${escapeMarkdown(vault)}${s.vaultName ? ` (\`${s.vaultId}\`)` : ''}`,
         `Agent: ${escapeMarkdown(s.agentName ?? s.agentId ?? 'unknown')}${s.agentName && s.agentId ? ` (\`${s.agentId}\`)` : ''}`,
         `Token expires: ${countdown(s.expiresAt - context.now)} (${clockTime(s.expiresAt)})`,
-        `MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escapeMarkdown).join(', ') : 'none registered'}`,
+        ...(context.mcpClientLines?.length ? ['MCP clients:', ...context.mcpClientLines.map((line) => `- ${escapeMarkdown(line)}`)] : [`MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escapeMarkdown).join(', ') : 'none registered'}`]),
         `Last refresh: ${clockTime(s.lastRefresh)}`,
       ];
       return { text: `${state.kind === 'refreshing' ? '$(sync~spin)' : '$(shield)'} 1Claw: ${labelText(vault)}`, tooltip: lines.join('  \n'), command: 'oneclaw.showTokenStatus' };

@@ -19,7 +19,6 @@ import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/cla
 import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { AGENT_KEY_VARIABLE, shareableConfig } from '../../src/mcp/entries';
 import type { McpConnection } from '../../src/mcp/registrar';
-import { CursorApiRegistrar } from '../../src/editor/cursorMcp';
 import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
 import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
 import { silentLogger } from '../../src/util/log';
@@ -117,17 +116,6 @@ describe('MCP registrations connect for real', function () {
     } finally {
       provider.dispose();
     }
-  });
-
-  it('Cursor API: the registered server config connects', async () => {
-    const registered: Array<{ name: string; server: { url: string; headers?: Record<string, string> } }> = [];
-    const removed: string[] = [];
-    const registrar = new CursorApiRegistrar({ registerServer: (c) => void registered.push(c), unregisterServer: (n) => void removed.push(n) }, '1claw');
-    assert.equal((await registrar.register(await connection(false))).ok, true);
-    assert.equal(registered[0]!.name, '1claw');
-    assertDemoPaths(await listedPaths({ url: registered[0]!.server.url, headers: registered[0]!.server.headers! }));
-    await registrar.unregister();
-    assert.deepEqual(removed, ['1claw']);
   });
 
   it('Claude Code (default): the entry holds no credential, and its headers helper yields working headers', async () => {

@@ -247,7 +247,7 @@ describe('reliability: hostile input', function () {
   // ---- every AI client's own file, through its registrar ----------------------------------
   const clientCases = clientFileCases(
     () => dir,
-    () => ({ url: 'https://mcp.1claw.xyz/mcp', apiBaseUrl: 'https://api.1claw.xyz', vaultId: entry.headers['X-Vault-ID'], agentKey: VALID_KEY, agentKeyFromEnv: true }),
+    () => ({ url: 'https://mcp.1claw.xyz/mcp', apiBaseUrl: 'https://api.1claw.xyz', vaultId: entry.headers['X-Vault-ID'], agentKey: VALID_KEY, agentKeyFromEnv: true, token: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZ2VudDp4In0.c2ln' }),
   );
 
   for (const c of [...envCases, ...settingsCases, ...apiCases, ...fileCases, ...cacheCases, ...treeCases, ...clientCases]) {

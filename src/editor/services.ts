@@ -218,7 +218,7 @@ export class Services implements vscode.Disposable {
     const paths = { env: this.env, home: this.home };
     return this.plan(settings).map(({ client, mode, presence, wanted }) => {
       const status = this.coordinator.statusOf(client.id);
-      return { id: client.id, label: client.label, mode, present: presence.present, evidence: presence.evidence, file: client.configPath(paths), wanted, last: status && { action: status.action, result: status.result } };
+      return { id: client.id, label: client.id === 'vscode' ? this.vscodeProvider.label : client.label, mode, present: presence.present, evidence: presence.evidence, file: client.configPath(paths), wanted, last: status && { action: status.action, result: status.result } };
     });
   }
 

@@ -29,6 +29,8 @@ export interface ClientRow {
   state: ClientState;
   /** Short text beside the label. */
   description: string;
+  /** One line for the status tooltip (how a registered client authenticates, else its state). */
+  summary: string;
   /** Markdown-free plain text for the row's tooltip. */
   tooltip: string;
   /** `mcpClient.<state>`: the menus key their actions on it. */
@@ -45,6 +47,16 @@ export const CREDENTIAL_TEXT: Record<CredentialForm, string> = {
   static: 'agent key in the file (0600, "static" style)',
 };
 
+/** The same, short enough for a row beside the client's name. */
+export const CREDENTIAL_SHORT: Record<CredentialForm, string> = {
+  helper: 'headers helper',
+  editor: 'token at connect',
+  env: 'env reference',
+  tokenFile: 'token file, renewed',
+  token: 'token, renewed',
+  static: 'key in file (static)',
+};
+
 const ICONS: Record<ClientState, string> = {
   registered: 'pass-filled',
   notPresent: 'circle-outline',
@@ -57,12 +69,14 @@ const ICONS: Record<ClientState, string> = {
 
 export function clientRow(facts: ClientFacts): ClientRow {
   const { state, description } = stateOf(facts);
-  const lines = [`${facts.label}: ${description}`];
+  const credential = state === 'registered' ? facts.last?.result.credential : undefined;
+  const summary = credential ? CREDENTIAL_TEXT[credential] : description;
+  const lines = [`${facts.label}: ${credential ? `registered; ${summary}` : description}`];
   if (facts.last?.result.detail && state !== 'notPresent' && state !== 'off') lines.push(facts.last.result.detail);
   lines.push(`Present: ${facts.present ? 'yes' : 'no'} (${facts.evidence}).`);
   lines.push(`Setting: ${facts.mode}${facts.mode === 'auto' ? ' (registered where present)' : ''}.`);
   if (facts.file) lines.push(`File: ${facts.file}`);
-  return { id: facts.id, label: facts.label, state, description, tooltip: lines.join('\n'), contextValue: `mcpClient.${state}`, icon: ICONS[state] };
+  return { id: facts.id, label: facts.label, state, description, summary, tooltip: lines.join('\n'), contextValue: `mcpClient.${state}`, icon: ICONS[state] };
 }
 
 function stateOf(facts: ClientFacts): { state: ClientState; description: string } {
@@ -71,7 +85,7 @@ function stateOf(facts: ClientFacts): { state: ClientState; description: string 
   if (last?.action === 'unregister' && !last.result.ok) return { state: 'failed', description: `could not remove: ${reason(last.result.detail)}` };
   if (facts.mode === 'never') return { state: 'off', description: 'off (setting)' };
   if (!facts.wanted) return { state: 'notPresent', description: 'not present' };
-  if (last?.action === 'register') return { state: 'registered', description: last.result.credential ? `registered · ${CREDENTIAL_TEXT[last.result.credential]}` : 'registered' };
+  if (last?.action === 'register') return { state: 'registered', description: last.result.credential ? `registered · ${CREDENTIAL_SHORT[last.result.credential]}` : 'registered' };
   if (last?.action === 'unregister') return { state: 'removed', description: 'removed' };
   return { state: 'pending', description: 'not registered yet' };
 }
@@ -84,7 +98,7 @@ function reason(detail: string): string {
 
 /** The status tooltip's lines: each client with an outcome, then the absent and the off ones by name. */
 export function clientSummaryLines(rows: readonly ClientRow[]): string[] {
-  const lines = rows.filter((r) => r.state === 'registered' || r.state === 'failed' || r.state === 'skipped').map((r) => `${r.state === 'registered' ? '✓' : r.state === 'failed' ? '✗' : '!'} ${r.label}: ${r.description.replace(/^registered · /, '')}`);
+  const lines = rows.filter((r) => r.state === 'registered' || r.state === 'failed' || r.state === 'skipped').map((r) => `${r.state === 'registered' ? '✓' : r.state === 'failed' ? '✗' : '!'} ${r.label}: ${r.summary}`);
   const absent = rows.filter((r) => r.state === 'notPresent').map((r) => r.label);
   const off = rows.filter((r) => r.state === 'off').map((r) => r.label);
   if (absent.length) lines.push(`Not present: ${absent.join(', ')}`);

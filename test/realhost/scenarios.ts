@@ -17,6 +17,7 @@ import {
   closeNotificationCenter,
   closeQuickInput,
   contextMenuAction,
+  hideMcpClients,
   listingOf,
   normalise,
   notificationTexts,
@@ -24,7 +25,9 @@ import {
   openOneClawView,
   quickPickRows,
   renderedRows,
+  resizeSideBar,
   revealPath,
+  showMcpClients,
   statusText,
   waitQuickInput,
   waitStatus,
@@ -87,7 +90,7 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
       const tooltip = normalise(await hover.first().innerText());
       // The variables carry only the agent's id; the extension looks its name up once after connecting.
-      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentName} (${emulator.demo!.agentId})`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
+      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentName} (${emulator.demo!.agentId})`, 'Token expires: ', 'MCP clients:', '✓ code-server', '✓ Claude Code: headers helper', '✓ Codex CLI: references ONECLAW_AGENT_API_KEY', 'Not present: Cursor, Gemini CLI', 'Last refresh:']) {
         assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
       }
       // The demo seed issues 900 s agent tokens, the shorter documented default (issue 16).
@@ -95,6 +98,18 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await artefacts.capture('status-tooltip');
       await page.mouse.move(640, 400);
       return { status, titleActions: await titleActions(page) };
+    },
+
+    'mcp-clients': async () => {
+      const rows = await showMcpClients(page);
+      // A wider side bar for the picture, so every row's state reads in full; put back after.
+      await resizeSideBar(page, 140);
+      await page.mouse.move(900, 790);
+      const shot = await artefacts.capture('mcp-clients');
+      await resizeSideBar(page, -140);
+      if (ctx.readmeScreenshot) fs.copyFileSync(shot, path.join(path.dirname(ctx.readmeScreenshot), 'mcp-clients.png'));
+      await hideMcpClients(page);
+      return { rows };
     },
 
     tree: async () => {
@@ -140,6 +155,10 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
 
     output: async () => {
       const editor = page.locator('.part.panel .monaco-editor .view-lines');
+      // Monaco renders only the lines in view, and the log follows its end: go to its first line
+      // (one registration line per AI client present pushes the start-up line out of view).
+      await editor.first().click().catch(() => undefined);
+      await page.keyboard.press('Control+Home').catch(() => undefined);
       // Monaco renders spaces as U+00A0: normalise before matching.
       const lines = await waitFor('the 1Claw log in the Output view', async () => {
         const t = (await editor.first().innerText().catch(() => '')).split('\n').map(normalise).filter(Boolean);

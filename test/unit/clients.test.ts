@@ -116,7 +116,7 @@ describe('AI clients: registry, presence, plan, credential forms', () => {
   it('the view rows and the tooltip summary say what happened to each client, and why', () => {
     const base = { mode: 'auto' as const, present: true, evidence: '`codex` on PATH', file: '/h/.codex/config.toml', wanted: true };
     const registered = clientRow({ ...base, id: 'codex', label: 'Codex CLI', last: { action: 'register', result: { ok: true, detail: 'Codex CLI: entry written to /h/.codex/config.toml.', credential: 'env' } } });
-    assert.deepEqual([registered.state, registered.description, registered.contextValue], ['registered', 'registered · references ONECLAW_AGENT_API_KEY', 'mcpClient.registered']);
+    assert.deepEqual([registered.state, registered.description, registered.contextValue], ['registered', 'registered · env reference', 'mcpClient.registered']);
     const absent = clientRow({ ...base, id: 'zed', label: 'Zed', present: false, wanted: false, evidence: 'no `zed` on PATH, no ~/.config/zed' });
     assert.deepEqual([absent.state, absent.description], ['notPresent', 'not present']);
     assert.match(absent.tooltip, /Present: no \(no `zed` on PATH/);

@@ -285,7 +285,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     const rows = view.getChildren();
     assert.equal(rows.length, 14);
     const byId = Object.fromEntries(rows.map((r) => [r.id, view.getTreeItem(r)]));
-    assert.match(byId.codex!.description, /^registered · references ONECLAW_AGENT_API_KEY/);
+    assert.match(byId.codex!.description, /^registered · env reference$/);
     assert.equal(byId.codex!.contextValue, 'mcpClient.registered');
     assert.equal(byId.gemini!.description, 'not present');
     assert.match(byId.gemini!.tooltip, /no `gemini` on PATH/);

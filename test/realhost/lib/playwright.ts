@@ -37,7 +37,7 @@ export interface Page {
   exposeFunction(name: string, callback: (...args: never[]) => unknown): Promise<unknown>;
   locator(selector: string): Locator;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void>; insertText(text: string): Promise<void> };
-  mouse: { move(x: number, y: number): Promise<void>; click(x: number, y: number, options?: { button?: 'left' | 'right' }): Promise<void> };
+  mouse: { move(x: number, y: number, options?: { steps?: number }): Promise<void>; click(x: number, y: number, options?: { button?: 'left' | 'right' }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean; timeout?: number }): Promise<Buffer>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   on(event: 'console', listener: (message: ConsoleMessage) => void): void;

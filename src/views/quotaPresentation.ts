@@ -27,8 +27,9 @@ function usage(report: QuotaReport | undefined): string | undefined {
   return undefined;
 }
 
-function credits(report: QuotaReport | undefined): string {
-  if (report?.creditBalanceCents === undefined) return '';
+/** The credit balance, when there is one to speak of (always when paid calls fail: "$0.00 left" is the point). */
+function credits(report: QuotaReport | undefined, evenIfNone = false): string {
+  if (report?.creditBalanceCents === undefined || (!evenIfNone && report.creditBalanceCents <= 0)) return '';
   const balance = `$${(report.creditBalanceCents / 100).toFixed(2)} in credits left`;
   return report.creditExpiringSoon ? ` ${balance}, some expiring soon.` : ` ${balance}.`;
 }
@@ -42,7 +43,7 @@ export function presentQuota(notice: QuotaNotice, dashboardUrl: string): QuotaPr
       label: 'Quota used up',
       blocking: true,
       tooltip:
-        `**Your organisation's 1Claw quota is used up**${used ? ` (${used})` : ''}.${refused}${credits(notice.report)} ` +
+        `**Your organisation's 1Claw quota is used up**${used ? `: ${used}` : ''}.${refused}${credits(notice.report, true)} ` +
         'Paid calls (secret reads by your AI tools, audit queries) get 402 Payment Required until you add credits, upgrade the plan or enable x402 payments; nothing retries them in a loop. ' +
         `Next step: ${link}, then click Refresh.`,
     };

@@ -6,15 +6,15 @@
  * path globs of all its policies, across vaults). Only those decide; when they cannot, say so.
  */
 import { ApiError } from '../api/errors';
-import type { Policy } from '../api/schemas';
+import type { Policy, Vault } from '../api/schemas';
 import { describeError } from '../util/log';
 import type { AgentSession } from './session';
 
 export type EmptyListing =
   /** The agent holds no policy that lets it read here; `basis` says how we know. */
   | { kind: 'noAccess'; basis: 'policies' | 'scopes' }
-  /** The agent may read these paths here, and nothing is stored under them. */
-  | { kind: 'empty'; patterns: string[] }
+  /** The agent may read these paths here (all of it when it created the vault), and nothing is stored under them. */
+  | { kind: 'empty'; patterns: string[]; owner?: boolean }
   /** Undecidable: the policy list was refused (or failed) and the scopes name no vault. */
   | { kind: 'unknown'; reason: string; scopes: string[] };
 
@@ -27,12 +27,14 @@ export function readablePatterns(policies: readonly Policy[], agentId: string | 
     .map((p) => p.secret_path_pattern);
 }
 
-export async function explainEmptyListing(session: AgentSession, vaultId: string, now: number): Promise<EmptyListing> {
+export async function explainEmptyListing(session: AgentSession, vault: Pick<Vault, 'id' | 'created_by' | 'created_by_type'>, now: number): Promise<EmptyListing> {
   const token = session.currentToken;
   const agentId = token?.agentId ?? session.agent?.agent.agentId;
   const scopes = token?.scopes;
+  // A vault the agent created is its own: it reads all of it without a policy.
+  if (agentId && vault.created_by === agentId && vault.created_by_type === 'agent') return { kind: 'empty', patterns: ['**'], owner: true };
   try {
-    const policies = await session.withToken((client, jwt) => client.listPolicies(jwt, vaultId));
+    const policies = await session.withToken((client, jwt) => client.listPolicies(jwt, vault.id));
     const patterns = readablePatterns(policies, agentId, now);
     return patterns.length ? { kind: 'empty', patterns } : { kind: 'noAccess', basis: 'policies' };
   } catch (err) {

@@ -168,7 +168,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private async fetch(vault: Vault): Promise<VaultContent> {
     try {
       const secrets = await this.session.listSecrets(vault.id);
-      if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, emptyListingMessage(await explainEmptyListing(this.session, vault.id, Date.now()))) };
+      if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, emptyListingMessage(await explainEmptyListing(this.session, vault, Date.now()))) };
       const tree = new SecretTree(vault.id, secrets, Date.now(), this.filterText);
       if (tree.total === 0) return { kind: 'message', item: message(`${vault.id}/nomatch`, { label: 'No match', icon: 'filter', contextValue: 'message', tooltip: `No secret path matches "${this.filterText}". Clear the filter to see every path.` }) };
       return { kind: 'loaded', tree };

@@ -36,7 +36,7 @@ export function emptyListingMessage(reason: EmptyListing): TreeMessage {
         label: 'No secrets yet',
         icon: 'info',
         contextValue: 'message',
-        tooltip: `This agent may read ${globs(reason.patterns)} in this vault, and no secret is stored under ${reason.patterns.length === 1 ? 'that path' : 'those paths'}. Secrets added in the 1Claw dashboard appear here after a refresh.`,
+        tooltip: `${reason.owner ? 'This agent created this vault and may read all of it ("**")' : `This agent may read ${globs(reason.patterns)} in this vault`}, and no secret is stored under ${reason.patterns.length === 1 ? 'that path' : 'those paths'}. Secrets added in the 1Claw dashboard appear here after a refresh.`,
       };
     case 'unknown':
       return {

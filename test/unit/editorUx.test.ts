@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
+import { agentToken, call } from '../emulator/testing';
 import { EditorHarness, tooltipText } from '../support/editorHarness';
 import { repoRoot } from '../support/fakeContext';
 import { until } from '../support/waitFor';
@@ -64,6 +65,17 @@ describe('what users see: tree access rows, revoked state, dialogs, filter, quot
       assert.match(empty!.label, /^No secrets/);
       assert.doesNotMatch(empty!.label, /access/i);
       assert.match(tooltipText(empty!), /\*\*/, 'the empty row says which paths the agent may read');
+    });
+
+    it('an empty vault the agent created itself is empty, not "No access" (it needs no policy there)', async () => {
+      const a = await editor.activate(agentEnv());
+      await until(() => a.api.state === 'connected', 10_000, 'connected');
+      const created = await call(emulator.url, 'POST', '/v1/vaults', { token: await agentToken(emulator), body: { name: 'agent-made' } });
+      assert.equal(created.status, 201, created.text);
+      await editor.run('oneclaw.refresh');
+      const [row] = await editor.rowsOf('agent-made');
+      assert.equal(row!.label, 'No secrets yet');
+      assert.match(tooltipText(row!), /created this vault/);
     });
 
     it('when the API refuses the agent its policy list, it says it cannot tell, for both vaults', async () => {

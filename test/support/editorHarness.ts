@@ -41,7 +41,6 @@ export class EditorHarness {
     this.homes.push(home);
     for (const key of Object.keys(process.env)) if (key.includes('ONECLAW')) delete process.env[key];
     Object.assign(process.env, { HOME: home, ONECLAW_BASE_URL: this.emulator().url, ONECLAW_MCP_URL: this.emulator().mcpUrl }, env);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const fake = fakeExtensionContext();
     const api = extension.activate(fake.context);

@@ -9,6 +9,8 @@ import { systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 import { ApiError, OneClawError, ResponseShapeError, isTransient } from './errors';
+import type { ObservedResponse } from './quota';
+import { RatePacer, serverWait } from './rateLimit';
 import { MAX_BUDGETED_ATTEMPTS, backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry';
 import {
   AgentCreatedSchema,
@@ -47,6 +49,8 @@ export interface ClientOptions {
   logger?: Logger;
   userAgent?: string;
   maxResponseBytes?: number;
+  /** Sees every answer's status and headers (the quota monitor reads its headers here). */
+  onResponse?: (response: ObservedResponse) => void;
 }
 
 export interface CreateAgentInput {
@@ -101,6 +105,9 @@ export class OneClawClient {
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
+  private readonly onResponse: ((response: ObservedResponse) => void) | undefined;
+  /** What the server said about its rate limit: no request goes out before it allows. */
+  private readonly pacer = new RatePacer();
 
   constructor(options: ClientOptions) {
     const check = checkServiceUrl(options.baseUrl);
@@ -114,6 +121,7 @@ export class OneClawClient {
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? 'vscode-1claw';
     this.maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+    this.onResponse = options.onResponse;
   }
 
   // --- auth -----------------------------------------------------------------------------
@@ -227,6 +235,7 @@ export class OneClawClient {
     const attempts = !spec.retrySafe ? 1 : budget === undefined ? Math.max(1, this.retry.maxAttempts) : MAX_BUDGETED_ATTEMPTS;
     for (let attempt = 0; ; attempt++) {
       try {
+        await this.pace(spec, deadline);
         const response = await this.send(spec, attempt, deadline);
         return this.decode(spec, response) as S extends z.ZodMiniType ? z.infer<S> : undefined;
       } catch (err) {
@@ -247,6 +256,22 @@ export class OneClawClient {
     // Honour the server's wish, but do not hold a call open for minutes.
     if (err instanceof ApiError && err.retryAfterMs !== undefined && wait > this.retry.maxRetryAfterMs) return undefined;
     return wait;
+  }
+
+  /**
+   * Wait while the server's rate limit says so, when the wait fits this call; otherwise fail at
+   * once with a 429 carrying the time left (the caller reschedules) instead of sending anyway.
+   */
+  private async pace(spec: CallSpec<z.ZodMiniType | undefined>, deadline: number | undefined): Promise<void> {
+    const pending = this.pacer.pending(this.clock.now());
+    if (!pending) return;
+    const fits = deadline !== undefined ? this.clock.now() + pending.ms < deadline : pending.ms <= this.retry.maxRetryAfterMs;
+    if (!fits) {
+      const detail = `1Claw asked to wait ${Math.ceil(pending.ms / 1000)} s (${pending.source}); not sent`;
+      throw new ApiError({ status: 429, title: 'Too Many Requests', detail, retryAfterMs: pending.ms, method: spec.method, route: spec.route });
+    }
+    this.logger.debug(`${spec.method} ${spec.route}: waiting ${Math.ceil(pending.ms / 1000)} s before sending (${pending.source}).`);
+    await this.clock.sleep(pending.ms);
   }
 
   private async send(spec: CallSpec<z.ZodMiniType | undefined>, attempt: number, deadline: number | undefined): Promise<HttpResponse> {
@@ -271,10 +296,25 @@ export class OneClawClient {
     try {
       const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs, maxResponseBytes: this.maxResponseBytes });
       status = response.status;
+      this.observe(spec, response);
       if (response.status < 200 || response.status >= 300) throw this.problem(spec, response);
       return response;
     } finally {
       this.logger.trace(`${spec.method} ${spec.route} → ${status} (${this.clock.now() - started} ms, attempt ${attempt + 1})`);
+    }
+  }
+
+  private observe(spec: CallSpec<z.ZodMiniType | undefined>, response: HttpResponse): void {
+    const now = this.clock.now();
+    this.pacer.observe(response.status, response.headers, now);
+    if (response.status === 429) {
+      const wait = serverWait(response.status, response.headers, now);
+      this.logger.info(`${spec.method} ${spec.route} → 429 Too Many Requests; ${wait ? `1Claw asks to wait ${Math.ceil(wait.ms / 1000)} s (${wait.source})` : 'no wait given, backing off'}.`);
+    }
+    try {
+      this.onResponse?.({ method: spec.method, route: spec.route, status: response.status, headers: response.headers });
+    } catch (err) {
+      this.logger.warn(`A response observer failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -299,7 +339,7 @@ export class OneClawClient {
       title: fields.title ?? undefined,
       detail: fields.detail ?? fields.message ?? (typeof fields.error === 'string' ? fields.error : undefined),
       type: fields.type ?? undefined,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) ?? serverWait(response.status, response.headers, this.clock.now())?.ms,
       method: spec.method,
       route: spec.route,
     });

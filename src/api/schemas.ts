@@ -92,6 +92,8 @@ export const PolicySchema = z.object({
   permissions: z.array(z.string()),
   created_at: z.optional(z.string()),
   expires_at: optionalText(),
+  /** `allow` (the default) or `deny`. */
+  effect: optionalText(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 export const PolicyListSchema = z.object({ policies: z.optional(z.nullable(z.array(PolicySchema))) });

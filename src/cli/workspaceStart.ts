@@ -10,8 +10,8 @@
  * The config is a non-secret JSON file the module renders, for example:
  *
  *   {
- *     "api_base_url": "https://api.1claw.xyz",
- *     "mcp_url": "https://mcp.1claw.xyz/mcp",
+ *     "api_base_url": "https://api.1claw.co",
+ *     "mcp_url": "https://mcp.1claw.co/mcp",
  *     "server_name": "1claw",
  *     "clients": ["claude-code", "cursor"],
  *     "credential_style": "fresh",

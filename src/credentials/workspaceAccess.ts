@@ -5,6 +5,7 @@
  */
 import * as os from 'node:os';
 import { OneClawClient, type ClientOptions } from '../api/client';
+import { QuotaMonitor } from '../api/quota';
 import { resolveEndpoints, type ExtensionSettings } from '../settings';
 import { systemClock, type Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
@@ -17,6 +18,7 @@ import { instanceId, oneClawHome, tightenIfPresent, type OneClawHome } from './h
 import { AGENT_SECRET_KEY, resolveCredentials, type SecretStore } from './resolution';
 import { RevocationMemory } from './revocations';
 import { AgentSession } from './session';
+import type { RevocationCause } from './state';
 
 export interface AccessDeps {
   /** A snapshot of the process environment taken at activation. */
@@ -42,11 +44,28 @@ export interface RevokeOutcome {
   warning: boolean;
 }
 
-const REVOKED_MESSAGE = 'You revoked this workspace\'s 1Claw access. Nothing enrols it again by itself: run "1Claw: Bootstrap Workspace Agent" when you want a new agent.';
+const ENROL_AGAIN = 'Nothing enrols this workspace again by itself: run "1Claw: Bootstrap Workspace Agent" when you want a new agent.';
+const REVOKED_MESSAGE = `This workspace's 1Claw access was revoked earlier. ${ENROL_AGAIN}`;
+
+/** What the status tooltip says after a revoke: only what the revoke established. */
+function revokedMessage(cause: RevocationCause): string {
+  switch (cause) {
+    case 'deleted':
+      return `You revoked this workspace's 1Claw access and deleted its agent; its key no longer works. ${ENROL_AGAIN}`;
+    case 'gone':
+      return `You revoked this workspace's 1Claw access; its agent no longer existed at 1Claw, so its key no longer works. ${ENROL_AGAIN}`;
+    case 'kept':
+      return `You revoked this workspace's 1Claw access. The agent still exists at 1Claw and its key still works wherever else it is kept; an administrator can delete it in the 1Claw dashboard. ${ENROL_AGAIN}`;
+    default:
+      return REVOKED_MESSAGE;
+  }
+}
 
 export class WorkspaceAccess implements Disposable {
   readonly session: AgentSession;
   readonly layout: OneClawHome;
+  /** The organisation's quota as every API answer reports it (the status bar shows problems). */
+  readonly quota: QuotaMonitor;
   private readonly clock: Clock;
   private readonly logger: Logger;
   /** Our copy of the environment; the template's human credentials are deleted from it once used. */
@@ -60,6 +79,7 @@ export class WorkspaceAccess implements Disposable {
     this.env = { ...deps.env };
     this.environment = readWorkspaceEnvironment(this.env);
     this.layout = oneClawHome(deps.home);
+    this.quota = new QuotaMonitor(this.logger);
     this.session = new AgentSession({
       agentFile: this.layout.agentFile,
       refreshMarginMs: () => deps.settings().refreshMarginSeconds * 1000,
@@ -99,6 +119,7 @@ export class WorkspaceAccess implements Disposable {
         this.forgetTemplateCredentials();
         this.session.show({
           kind: 'revoked',
+          cause: 'earlier',
           message: resolution.reason === 'key' ? 'You revoked this workspace\'s agent earlier; the workspace template still injects its key. Remove it from the template, or run "1Claw: Bootstrap Workspace Agent" to enrol a new agent.' : REVOKED_MESSAGE,
         });
         return;
@@ -166,7 +187,8 @@ export class WorkspaceAccess implements Disposable {
     const token = this.session.currentToken?.token;
     const cleanup = this.deps.cleanup();
     this.forgetTemplateCredentials();
-    this.session.show({ kind: 'revoked', message: REVOKED_MESSAGE });
+    // Stop using the agent at once; the cause (and so the welcome view) is known once the revoke has run.
+    this.session.show({ kind: 'revoked', message: 'Revoking this workspace\'s 1Claw access…' });
     const human: HumanCredential | undefined = humanKey ? { kind: 'key', key: humanKey } : undefined;
     let report: RevokeReport;
     if (client) {
@@ -178,11 +200,14 @@ export class WorkspaceAccess implements Disposable {
       await this.revocations().remember(undefined, await this.instanceId());
     }
     await this.deps.secrets.delete(AGENT_SECRET_KEY);
+    const cause: RevocationCause = report.agentDeleted ? 'deleted' : report.keyStillWorks === false ? 'gone' : 'kept';
+    this.session.show({ kind: 'revoked', cause, message: revokedMessage(cause) });
     return { report, ...describeRevoke(report, agent?.source === 'environment') };
   }
 
   dispose(): void {
     this.session.dispose();
+    this.quota.dispose();
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -195,7 +220,7 @@ export class WorkspaceAccess implements Disposable {
       else if (outcome.kind === 'reused') {
         this.logger.info('The workspace was enrolled by the Coder module\'s start script; using its agent.');
         this.session.connect(outcome.agent, 'cache-file');
-      } else this.session.show({ kind: 'revoked', message: REVOKED_MESSAGE });
+      } else this.session.show({ kind: 'revoked', cause: 'earlier', message: REVOKED_MESSAGE });
     } catch (err) {
       const failure = err instanceof BootstrapError ? err.failure : err;
       if (failure instanceof SessionRefusedError) {
@@ -252,6 +277,7 @@ export class WorkspaceAccess implements Disposable {
       random: this.deps.random,
       logger: this.logger,
       userAgent: this.deps.userAgent,
+      onResponse: (response) => this.quota.observe(response),
       ...this.deps.clientOptions,
     });
   }

@@ -90,16 +90,21 @@ export class Services implements vscode.Disposable {
     this.tree = this.store.add(new VaultTreeProvider(session));
     const treeView = this.store.add(vscode.window.createTreeView('oneclaw.vaults', { treeDataProvider: this.tree, showCollapseAll: true }));
     const contextKeys = new ContextKeys();
-    const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels));
+    const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl }));
+    const filterChanged = () => {
+      contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');
+      treeView.description = this.tree.filter ? `filter: ${this.tree.filter}` : undefined;
+    };
 
     const onState = (state: ConnectionState) => {
       contextKeys.applyState(state);
       statusBar.update(state);
-      this.tree.onState(state);
+      if (this.tree.onState(state)) filterChanged();
       treeView.message = state.kind === 'offline' ? `1Claw is unreachable; retrying. ${redact(state.error)}` : undefined;
     };
     this.store.add(session.onDidChangeState(onState));
     this.store.add(this.coordinator.onDidChange(() => statusBar.render()));
+    this.store.add(this.access.quota.onDidChange(() => statusBar.render()));
     onState(session.state);
     contextKeys.set(CONTEXT.filtered, false);
     contextKeys.set(CONTEXT.mcpDisconnected, false);
@@ -112,10 +117,7 @@ export class Services implements vscode.Disposable {
       logger,
       settings: readSettings,
       repositoryUrl: String(context.extension.packageJSON.repository?.url ?? 'https://github.com/1clawAI/vscode-1claw').replace(/\.git$/, ''),
-      onFilterChanged: () => {
-        contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');
-        treeView.description = this.tree.filter ? `filter: ${this.tree.filter}` : undefined;
-      },
+      onFilterChanged: filterChanged,
       onMcpDisconnectedChanged: () => contextKeys.set(CONTEXT.mcpDisconnected, this.coordinator.isDisconnected),
     });
     for (const [id, handler] of Object.entries(handlers)) {

@@ -25,6 +25,8 @@ export interface Locator {
   focus(options?: { timeout?: number }): Promise<void>;
   scrollIntoViewIfNeeded(options?: { timeout?: number }): Promise<void>;
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
+  evaluate<R>(fn: (element: any) => R | Promise<R>): Promise<R>;
+  evaluateAll<R>(fn: (elements: any[]) => R | Promise<R>): Promise<R>;
 }
 
 export interface ConsoleMessage {

@@ -18,11 +18,15 @@ export class AuditViewProvider implements vscode.TreeDataProvider<AuditNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly log: AuditLog;
   private identity: string | undefined;
+  /** Names of the vaults the session already listed (no request of its own). */
+  private vaultNames = new Map<string, string>();
 
   constructor(private readonly session: AgentSession) {
     this.log = new AuditLog(
       (query) => session.withToken((client, token) => client.listAuditEvents(token, query)),
       () => sessionOf(session.state)?.agentId,
+      undefined,
+      (id) => this.vaultNames.get(id),
     );
   }
 
@@ -76,7 +80,10 @@ export class AuditViewProvider implements vscode.TreeDataProvider<AuditNode>, vs
   async getChildren(node?: AuditNode): Promise<AuditNode[]> {
     if (node || !sessionOf(this.session.state)) return [];
     // Fetched only here, i.e. when the view is shown (or was refreshed while shown).
-    if (this.log.state.status === 'idle') await this.log.reload();
+    if (this.log.state.status === 'idle') {
+      this.vaultNames = new Map((await this.session.listVaults().catch(() => [])).map((vault) => [vault.id, vault.name]));
+      await this.log.reload();
+    }
     const state = this.log.state;
     const nodes: AuditNode[] = state.rows.map((row) => ({ kind: 'event', id: `audit/${row.id}`, row }));
     if (state.message) nodes.push({ kind: 'note', id: 'audit/message', text: state.message, icon: state.status === 'loaded' ? 'info' : state.status === 'refused' ? 'lock' : 'warning' });

@@ -91,7 +91,7 @@ function vaultAccess(vault: Vault, inputs: AccessInputs): VaultAccess {
 }
 
 function noAccessReason(grants: Grant[]): string {
-  if (grants.length === 0) return 'The agent is bound to this vault, but no policy grants it anything here, so it cannot read any secret (it lists as empty).';
+  if (grants.length === 0) return 'Bound to this vault, but no policy grants the agent anything here: it cannot read any secret (the vault lists as empty).';
   const expired = grants.filter((grant) => grant.expiry === 'expired');
   if (expired.length === grants.length) {
     const when = expired.map((grant) => grant.expiresAt).filter(Boolean).sort().pop();

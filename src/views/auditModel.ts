@@ -46,6 +46,8 @@ export interface AuditState {
 }
 
 export type FetchPage = (query: AuditQuery) => Promise<{ events: AuditEvent[] }>;
+/** A display name for an id the editor already knows (this agent, a listed vault); never a request. */
+export type NameOf = (id: string) => string | undefined;
 
 export const initialAuditState: AuditState = { status: 'idle', rows: [], exhausted: false, nextOffset: 0, hiddenOthers: 0 };
 
@@ -57,6 +59,7 @@ export class AuditLog {
     private readonly fetchPage: FetchPage,
     private readonly agentId: () => string | undefined,
     private readonly pageSize = AUDIT_PAGE_SIZE,
+    private readonly nameOf: NameOf = () => undefined,
   ) {}
 
   get state(): AuditState {
@@ -90,7 +93,7 @@ export class AuditLog {
     }
     this.current = { ...base, status: 'loading' };
     const run = this.fetchPage({ actor_id: agentId, limit: this.pageSize, offset: base.nextOffset })
-      .then((page) => mergePage(base, page.events, agentId, this.pageSize))
+      .then((page) => mergePage(base, page.events, agentId, this.pageSize, this.nameOf))
       .catch((err: unknown) => failedState(base, err))
       .then((state) => {
         this.current = state;
@@ -103,7 +106,7 @@ export class AuditLog {
 }
 
 /** Adds one page: newest first as sent, duplicates (by id) dropped, other principals' events hidden. */
-export function mergePage(base: AuditState, events: readonly AuditEvent[], agentId: string, pageSize: number): AuditState {
+export function mergePage(base: AuditState, events: readonly AuditEvent[], agentId: string, pageSize: number, nameOf: NameOf = () => undefined): AuditState {
   const page = events.slice(0, pageSize);
   const seen = new Set(base.rows.map((row) => row.id));
   const rows = [...base.rows];
@@ -113,7 +116,7 @@ export function mergePage(base: AuditState, events: readonly AuditEvent[], agent
       hidden++;
       return;
     }
-    const row = toRow(event, `#${base.nextOffset + index}`);
+    const row = toRow(event, `#${base.nextOffset + index}`, (id) => (id === agentId ? 'this agent' : nameOf(id)));
     if (seen.has(row.id)) return;
     seen.add(row.id);
     rows.push(row);
@@ -127,11 +130,13 @@ export function mergePage(base: AuditState, events: readonly AuditEvent[], agent
   return { status: 'loaded', rows: rows.slice(0, AUDIT_MAX_ROWS), exhausted, nextOffset: base.nextOffset + page.length, hiddenOthers: hidden, message: notes.length ? notes.join(' ') : undefined };
 }
 
-export function toRow(event: AuditEvent, fallbackId: string): AuditRow {
+export function toRow(event: AuditEvent, fallbackId: string, nameOf: NameOf = () => undefined): AuditRow {
   const details = event.details ?? {};
   const action = clean(event.action, 60) || 'unknown action';
   const path = typeof details.path === 'string' ? details.path : undefined;
-  const target = path !== undefined ? clean(path, 300) : event.resource_type || event.resource_id ? `${clean(event.resource_type, 30) || 'resource'} ${clean(event.resource_id, 60)}`.trim() : '—';
+  const known = event.resource_id ? nameOf(event.resource_id) : undefined;
+  const resource = known ? (event.resource_type === 'vault' ? `vault ${clean(known, 60)}` : clean(known, 60)) : `${clean(event.resource_type, 30) || 'resource'} ${clean(event.resource_id, 60)}`.trim();
+  const target = path !== undefined ? clean(path, 300) : event.resource_type || event.resource_id ? resource : '—';
   const whenMs = event.created_at ? Date.parse(event.created_at) : NaN;
   const extras: string[] = [];
   if (typeof details.via === 'string') extras.push(`via ${clean(details.via, 20)}`);

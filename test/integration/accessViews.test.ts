@@ -77,7 +77,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
       'finance-prod | cannot read',
       'shared-config | read config/**',
     ]);
-    assert.deepEqual(children['finance-prod']!.map((i) => i.label), ['The agent is bound to this vault, but no policy grants it anything here, so it cannot read any secret (it lists as empty).']);
+    assert.deepEqual(children['finance-prod']!.map((i) => i.label), ['Bound to this vault, but no policy grants the agent anything here: it cannot read any secret (the vault lists as empty).']);
     assert.deepEqual(children['shared-config']!.map(text), ['read on config/** | no expiry']);
     await accessView.getChildren();
     assert.equal(routes('GET /v1/vaults/{vault_id}/policies'), 4, 'shown again: nothing asked again');

@@ -56,7 +56,7 @@ describe('access model', () => {
     const reason = (name: string) => rows.find((r) => r.vaultName === name)!.reason;
     assert.match(reason('coder-workspace'), /^Its only grant here expired \(2026-11-01\), so it cannot read any secret until an administrator renews it\.$/);
     assert.equal(reason('shared-config'), 'Its policies here only deny access, so it cannot read any secret.');
-    assert.equal(reason('finance-prod'), 'The agent is bound to this vault, but no policy grants it anything here, so it cannot read any secret (it lists as empty).');
+    assert.equal(reason('finance-prod'), 'Bound to this vault, but no policy grants the agent anything here: it cannot read any secret (the vault lists as empty).');
     assert.equal(reason('empty-sandbox'), 'Its policies here grant no permission, so it cannot read any secret.');
     const gone = rows.find((r) => r.vaultId === id(5))!;
     assert.equal(gone.status, 'no-access');

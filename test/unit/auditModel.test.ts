@@ -137,5 +137,6 @@ describe('audit model', () => {
     const bare = toRow({ actor_id: AGENT }, '#9');
     assert.deepEqual([bare.id, bare.action, bare.target, bare.when], ['#9', 'unknown action', '—', 'unknown time']);
     assert.equal(toRow(event(4, { details: null, resource_type: 'vault', resource_id: 'v-1' }), '#4').target, 'vault v-1');
+    assert.equal(toRow(event(5, { details: null, resource_type: 'vault', resource_id: 'v-1' }), '#5', () => 'coder-workspace\u0007').target, 'vault coder-workspace\uFFFD', 'names the editor knows, cleaned');
   });
 });

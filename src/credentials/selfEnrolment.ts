@@ -60,12 +60,14 @@ export async function requestWorkspaceAccess(client: Pick<OneClawClient, 'reques
   if (!approvalUrl && !email) {
     throw new AccessRequestError(`1Claw took the request but sent ${answer.approval_url ? 'an approval link that is not an https address' : 'no approval link'}, and without an email nobody is told about it. Try again with the approver's email.`);
   }
-  const approver = email ? `The owner of ${email} gets Allow/Deny links by email${approvalUrl ? ' (the link below works too)' : ''}` : 'Send the approval link to a 1Claw administrator: they open it while signed in';
+  const approver = email
+    ? `The owner of ${email} gets Allow/Deny links by email${approvalUrl ? ' (the approval link works too)' : ''} and approves the agent "${request.name}".`
+    : `Send the approval link to a 1Claw administrator: they open it while signed in and approve the agent "${request.name}".`;
   return {
     approvalUrl,
     message: answer.message ? displayText(answer.message) : undefined,
     nextSteps: [
-      `${approver} and approve the agent "${request.name}".`,
+      approver,
       'The new agent key (ocv_…) goes to that human, never to this workspace; the agent reaches only the vaults and paths an administrator grants it.',
       'When you have the key, run "1Claw: Use an Existing Agent Key…" and paste it.',
     ],

@@ -63,7 +63,7 @@ export class AccessViewProvider implements vscode.TreeDataProvider<AccessNode>, 
       case 'token': {
         const item = new vscode.TreeItem('Agent token', vscode.TreeItemCollapsibleState.None);
         const scopes = node.scopes === undefined ? 'scopes unknown' : node.scopes.length === 0 ? 'no scopes' : `scopes ${node.scopes.join(', ')}`;
-        item.description = `${scopes}${node.expiresAt ? ` · renews in ${countdown(node.expiresAt - Date.now())}` : ''}`;
+        item.description = `${scopes}${node.expiresAt ? ` · expires in ${countdown(node.expiresAt - Date.now())}` : ''}`;
         item.tooltip = new vscode.MarkdownString(
           `**The agent's current token**  \nScopes (path globs for all its vaults, fixed when the token was issued): ${node.scopes?.length ? node.scopes.map((s) => `\`${escapeMarkdown(s)}\``).join(', ') : 'none'}  \nVaults it is bound to: ${node.vaultCount === undefined ? 'unknown' : node.vaultCount === 0 ? 'all vaults of its organisation' : node.vaultCount}`,
         );

@@ -71,7 +71,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
     const { roots, children } = await accessTree();
     assert.equal(routes('GET /v1/vaults/{vault_id}/policies'), 4, 'one policy listing per vault, once');
     assert.deepEqual(roots.map(text), [
-      'Agent token | scopes **, config/** · renews in 15 min',
+      'Agent token | scopes **, config/** · expires in 15 min',
       'coder-workspace | this workspace · read **',
       'empty-sandbox | read **',
       'finance-prod | cannot read',

@@ -134,7 +134,7 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
               return await handler(args);
             } catch (error) {
               await artefacts.capture(`FAILED-${checkpoint}`).catch(() => undefined);
-              throw new Error(conciseError(error));
+              throw new Error(conciseError(error), { cause: error });
             }
           },
         ]),

@@ -45,7 +45,6 @@ describe('manifest ↔ activation', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'oneclaw-manifest-'));
     process.env.HOME = home;
     __reset();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     extension = require(bundlePath);
     const fake = fakeExtensionContext();
     subscriptions = fake.subscriptions;

@@ -41,6 +41,7 @@ describe('audit model', () => {
     let state = await log.reload();
     assert.deepEqual([state.status, state.rows.length, state.exhausted, state.nextOffset], ['loaded', 50, false, 50]);
     state = await log.loadMore();
+    assert.deepEqual([state.rows.length, state.exhausted], [100, false]);
     state = await log.loadMore();
     assert.deepEqual([state.rows.length, state.exhausted], [120, true]);
     assert.deepEqual(api.queries, [0, 50, 100].map((offset) => ({ actor_id: AGENT, limit: 50, offset })));

@@ -18,6 +18,9 @@ import {
   AgentKeyRotatedSchema,
   AgentSelfSchema,
   AuditEventsSchema,
+  DeviceCodeSchema,
+  DeviceTokenAnswerSchema,
+  EnrolmentResponseSchema,
   HealthSchema,
   PolicyListSchema,
   PolicySchema,
@@ -31,11 +34,15 @@ import {
   type AgentCreated,
   type AgentSelf,
   type AuditEvent,
+  type DeviceCode,
+  type DeviceTokenAnswer,
+  type EnrolmentResponse,
   type Policy,
   type SecretMetadata,
   type TokenResponse,
   type Vault,
 } from './schemas';
+import { DEVICE_GRANT_TYPE, type AuditQuery, type CreateAgentInput, type CreatePolicyInput, type DevicePoll } from './requests';
 import { nodeTransport, type HttpResponse, type Transport } from './transport';
 import { checkServiceUrl, normaliseBaseUrl } from './url';
 
@@ -53,31 +60,6 @@ export interface ClientOptions {
   onResponse?: (response: ObservedResponse) => void;
 }
 
-export interface CreateAgentInput {
-  name: string;
-  description?: string;
-  vault_ids: string[];
-  token_ttl_seconds?: number;
-}
-
-export interface CreatePolicyInput {
-  secret_path_pattern: string;
-  principal_type: 'agent' | 'user';
-  principal_id: string;
-  permissions: string[];
-  expires_at?: string;
-}
-
-export interface AuditQuery {
-  action?: string;
-  actor_id?: string;
-  resource_id?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
-
 interface CallSpec<S extends z.ZodMiniType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -88,7 +70,11 @@ interface CallSpec<S extends z.ZodMiniType | undefined> {
   schema: S;
   /** Whether repeating the call is harmless (reads, deletes, token exchanges). Creating POSTs are not. */
   retrySafe: boolean;
+  /** Hand back non-2xx answers instead of throwing (the device token poll signals "pending" either way). */
+  anyStatus?: boolean;
 }
+
+export { DEVICE_GRANT_TYPE, type AuditQuery, type CreateAgentInput, type CreatePolicyInput, type DevicePoll };
 
 export class InvalidConfigurationError extends OneClawError {}
 
@@ -139,6 +125,30 @@ export class OneClawClient {
   /** Revokes the token used for the call. Any 2xx counts (the docs disagree between 200 and 204). */
   async revokeToken(token: string): Promise<void> {
     await this.call({ method: 'DELETE', path: '/v1/auth/token', route: '/v1/auth/token', token, schema: undefined, retrySafe: true });
+  }
+
+  /** SPEC sends `{client_id, email}`; 1Claw's CLI sends `{client_id}` (contract §12.4): `email` is optional here. */
+  requestDeviceCode(input: { client_id: string; email?: string }): Promise<DeviceCode> {
+    return this.call({ method: 'POST', path: '/v1/auth/device/code', route: '/v1/auth/device/code', body: input, schema: DeviceCodeSchema, retrySafe: true });
+  }
+
+  /** One poll, never retried here (the sign-in loop paces itself); transport failures still throw. */
+  async pollDeviceToken(deviceCode: string): Promise<DevicePoll> {
+    const spec: CallSpec<undefined> = { method: 'POST', path: '/v1/auth/device/token', route: '/v1/auth/device/token', body: { device_code: deviceCode, grant_type: DEVICE_GRANT_TYPE }, schema: undefined, retrySafe: false, anyStatus: true };
+    const response = await this.send(spec, 0, undefined);
+    let answer: DeviceTokenAnswer | undefined;
+    try {
+      const parsed = DeviceTokenAnswerSchema.safeParse(JSON.parse(decodeUtf8(response.body)));
+      if (parsed.success) answer = parsed.data;
+    } catch {
+      // Unreadable body: the status alone decides (non-2xx is "still pending" for 1Claw's CLI).
+    }
+    return { status: response.status, answer, retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) };
+  }
+
+  /** Public self-enrolment (SPEC enrollAgent): a pending request a human approves; never returns a key. */
+  requestEnrolment(input: { name: string; human_email?: string; description?: string }): Promise<EnrolmentResponse> {
+    return this.call({ method: 'POST', path: '/v1/agents/enroll', route: '/v1/agents/enroll', body: input, schema: EnrolmentResponseSchema, retrySafe: false });
   }
 
   health(): Promise<z.infer<typeof HealthSchema>> {
@@ -297,7 +307,7 @@ export class OneClawClient {
       const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs, maxResponseBytes: this.maxResponseBytes });
       status = response.status;
       this.observe(spec, response);
-      if (response.status < 200 || response.status >= 300) throw this.problem(spec, response);
+      if (!spec.anyStatus && (response.status < 200 || response.status >= 300)) throw this.problem(spec, response);
       return response;
     } finally {
       this.logger.trace(`${spec.method} ${spec.route} → ${status} (${this.clock.now() - started} ms, attempt ${attempt + 1})`);

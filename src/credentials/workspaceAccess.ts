@@ -10,10 +10,12 @@ import { resolveEndpoints, type ExtensionSettings } from '../settings';
 import { systemClock, type Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
 import { describeError, silentLogger, type Logger } from '../util/log';
-import { serialiseAgentFile, type AgentRecord } from './agentRecord';
+import { OneClawError } from '../api/errors';
+import { serialiseAgentFile, type AgentRecord, type StoredAgentRecord } from './agentRecord';
 import { BootstrapError, SessionRefusedError, type BootstrapResult, type HumanCredential } from './bootstrap';
 import { Enrolment, describeRevoke, type ClientCleanup, type EnrolOutcome, type RevokeReport } from './enrolment';
 import { ENV, readWorkspaceEnvironment, type WorkspaceEnvironment } from './environment';
+import { checkExistingKey, type ExistingKeyInput } from './existingKey';
 import { instanceId, oneClawHome, tightenIfPresent, type OneClawHome } from './home';
 import { AGENT_SECRET_KEY, resolveCredentials, type SecretStore } from './resolution';
 import { RevocationMemory } from './revocations';
@@ -149,10 +151,11 @@ export class WorkspaceAccess implements Disposable {
   }
 
   /**
-   * The user's Bootstrap / Re-bootstrap: create (or replace) the workspace agent from a human key
-   * typed for this purpose. The key is used for this one enrolment and not kept anywhere.
+   * The user's Bootstrap / Re-bootstrap / Sign In: create (or replace) the workspace agent from a
+   * human key typed for this purpose, or a device sign-in's session. Either is used for this one
+   * enrolment and not kept anywhere (the bootstrap revokes the session when it ends).
    */
-  async bootstrap(humanKey: string): Promise<BootstrapResult> {
+  async bootstrap(human: string | HumanCredential): Promise<BootstrapResult> {
     const previous = this.session.agent;
     const client = this.session.client;
     if (!client) throw new BootstrapError('sign in', new Error('The 1Claw API URL is not configured.'), []);
@@ -160,7 +163,8 @@ export class WorkspaceAccess implements Disposable {
     this.session.show({ kind: 'bootstrapping', step: 'starting' });
     try {
       const reuseVault = previous && previous.source !== 'environment' ? previous.agent.vaultName : undefined;
-      const outcome = await this.enrol({ kind: 'key', key: humanKey }, true, settings, reuseVault, previous?.source === 'environment' ? undefined : previous?.agent);
+      const credential: HumanCredential = typeof human === 'string' ? { kind: 'key', key: human } : human;
+      const outcome = await this.enrol(credential, true, settings, reuseVault, previous?.source === 'environment' ? undefined : previous?.agent);
       if (outcome.kind !== 'enrolled') throw new Error('the enrolment did not run');
       this.session.connect(outcome.result.agent, 'bootstrap');
       return outcome.result;
@@ -174,6 +178,25 @@ export class WorkspaceAccess implements Disposable {
       }
       throw err;
     }
+  }
+
+  /**
+   * "Use an Existing Agent Key": one exchange checks the key (and fixes the vault), then it is
+   * stored like a bootstrap result and connected. The agent used before is not deleted (that
+   * needs a human credential); an injected ONECLAW_AGENT_API_KEY would win, so it is refused.
+   */
+  async useAgentKey(input: ExistingKeyInput): Promise<StoredAgentRecord> {
+    const client = this.session.client;
+    if (!client) throw new OneClawError('The 1Claw API URL is not configured.');
+    if (this.environment.agent) throw new OneClawError('This workspace\'s template injects an agent key (ONECLAW_AGENT_API_KEY), which always takes precedence. Change the key in the template instead.');
+    const agent = await checkExistingKey(client, this.revocations(), input);
+    const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
+    await enrolment.adopt(agent, async (stored) => {
+      await this.deps.secrets.store(AGENT_SECRET_KEY, serialiseAgentFile(stored));
+    });
+    this.logger.info(`Using an existing agent key for vault ${agent.vaultId}; stored in ${this.layout.agentFile}.`);
+    this.session.connect(agent, 'cache-file');
+    return agent;
   }
 
   /**

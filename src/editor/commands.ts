@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { checkServiceUrl } from '../api/url';
 import type { BootstrapResult } from '../credentials/bootstrap';
 import { keyFingerprint } from '../credentials/agentRecord';
-import { keyProblem } from '../credentials/keys';
+import { keyProblem, type KeyKind } from '../credentials/keys';
 import { sourceLabel } from '../credentials/session';
 import { sessionOf } from '../credentials/state';
 import type { McpCoordinator } from '../mcp/coordinator';
@@ -116,12 +116,12 @@ async function runRefresh(deps: CommandDeps): Promise<void> {
   deps.tree.refresh();
 }
 
-async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
-  const { access } = deps;
+/** Before a new agent replaces a working one, the user confirms. False: they declined. */
+export async function confirmNewAgent(access: WorkspaceAccess, replace: boolean): Promise<boolean> {
   const session = access.session;
   if (!replace && (session.state.kind === 'connected' || session.state.kind === 'refreshing')) {
     const choice = await vscode.window.showInformationMessage('This workspace already has a working 1Claw agent. Replace it with a new one?', 'Re-bootstrap', 'Cancel');
-    if (choice !== 'Re-bootstrap') return;
+    if (choice !== 'Re-bootstrap') return false;
     replace = true;
   }
   if (replace && session.agent) {
@@ -130,8 +130,15 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
       { modal: true },
       'Re-bootstrap',
     );
-    if (confirm !== 'Re-bootstrap') return;
+    if (confirm !== 'Re-bootstrap') return false;
   }
+  return true;
+}
+
+async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
+  const { access } = deps;
+  const session = access.session;
+  if (!(await confirmNewAgent(access, replace))) return;
   const humanKey = await askHumanKey('Bootstrap needs a human API key (1ck_…) once, to create this workspace\'s agent. It is not stored after the bootstrap.');
   if (!humanKey) return;
   try {
@@ -150,12 +157,12 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
   }
 }
 
-function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings): string {
+export function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings, credential: 'key' | 'device' = 'key'): string {
   const rights = `${settings.bootstrap.permissions.join(' and ')} access to "${settings.bootstrap.policyPath}"`;
   const count = result.replacedAgentIds.length;
   const replaced = count === 0 ? '' : count === 1 ? ' The workspace\'s previous agent was deleted.' : ` The workspace's ${count} previous agents were deleted.`;
   const warnings = result.warnings.length ? ` ${result.warnings.join(' ')}` : '';
-  return `1Claw is set up: agent "${result.agent.agentName}" has ${rights} in vault "${result.agent.vaultName}". Your human key was used once and forgotten.${replaced}${warnings}`;
+  return `1Claw is set up: agent "${result.agent.agentName}" has ${rights} in vault "${result.agent.vaultName}". ${credential === 'key' ? 'Your human key was used once and forgotten.' : 'Your sign-in session was used once and revoked.'}${replaced}${warnings}`;
 }
 
 async function runRevoke(deps: CommandDeps): Promise<void> {
@@ -182,16 +189,16 @@ async function runRevoke(deps: CommandDeps): Promise<void> {
 }
 
 /**
- * A password box for the human key. Built by hand rather than with showInputBox so the typed
- * key can be wiped from the box before it closes: the workbench keeps a closed box's last value
- * in its page otherwise.
+ * A password box for a key. Built by hand rather than with showInputBox so the typed key can be
+ * wiped from the box before it closes: the workbench keeps a closed box's last value in its page
+ * otherwise. A key of the wrong kind is refused in the box, with the reason, never echoed.
  */
-function askHumanKey(prompt: string): Promise<string | undefined> {
+export function askKey(kind: KeyKind, prompt: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    box.title = '1Claw human API key';
+    box.title = kind === 'human' ? '1Claw human API key' : '1Claw agent key';
     box.prompt = prompt;
-    box.placeholder = '1ck_…';
+    box.placeholder = kind === 'human' ? '1ck_…' : 'ocv_…';
     box.password = true;
     box.ignoreFocusOut = true;
     let settled = false;
@@ -204,17 +211,21 @@ function askHumanKey(prompt: string): Promise<string | undefined> {
       resolve(value);
     };
     box.onDidChangeValue((text) => {
-      const problem = text === '' ? undefined : keyProblem(text.trim(), 'human');
+      const problem = text === '' ? undefined : keyProblem(text.trim(), kind);
       box.validationMessage = problem ? `This key ${problem}.` : undefined;
     });
     box.onDidAccept(() => {
       const value = box.value.trim();
-      if (keyProblem(value, 'human')) return;
+      if (keyProblem(value, kind)) return;
       finish(value);
     });
     box.onDidHide(() => finish(undefined));
     box.show();
   });
+}
+
+function askHumanKey(prompt: string): Promise<string | undefined> {
+  return askKey('human', prompt);
 }
 
 async function showTokenStatus(deps: CommandDeps): Promise<void> {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { ENV } from '../credentials/environment';
 import { RevocationMemory } from '../credentials/revocations';
 import type { ConnectionState } from '../credentials/state';
-import { WorkspaceAccess } from '../credentials/workspaceAccess';
+import { WorkspaceAccess, defaultAgentName } from '../credentials/workspaceAccess';
 import { claudeCodeClient } from '../mcp/clients/claudeCode';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
 import type { ClientContext } from '../mcp/clients/client';
@@ -21,6 +21,9 @@ import { DisposableStore } from '../util/disposable';
 import { setListenerErrorSink } from '../util/events';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
+import { accessCommandHandlers } from './accessCommands';
+import { AccessViewProvider } from './accessView';
+import { AuditViewProvider } from './auditView';
 import { commandHandlers } from './commands';
 import { CONTEXT, ContextKeys } from './contextKeys';
 import { CursorApiRegistrar, cursorMcpApi } from './cursorMcp';
@@ -87,8 +90,14 @@ export class Services implements vscode.Disposable {
       new McpCoordinator(session, () => this.registrarsFor(readSettings(), vscodeProvider), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
     );
 
-    this.tree = this.store.add(new VaultTreeProvider(session));
+    // Issue 20: what the agent may reach and what it did; each fetches only when shown or refreshed.
+    const accessView = this.store.add(new AccessViewProvider(session));
+    const auditView = this.store.add(new AuditViewProvider(session));
+    this.tree = this.store.add(new VaultTreeProvider(session, (vaultId, secretPath) => accessView.cover(vaultId, secretPath)));
+    this.store.add(accessView.onDidLoad(() => this.tree.redraw()));
     const treeView = this.store.add(vscode.window.createTreeView('oneclaw.vaults', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView('oneclaw.access', { treeDataProvider: accessView, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView('oneclaw.audit', { treeDataProvider: auditView }));
     const contextKeys = new ContextKeys();
     const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl }));
     const filterChanged = () => {
@@ -100,6 +109,8 @@ export class Services implements vscode.Disposable {
       contextKeys.applyState(state);
       statusBar.update(state);
       if (this.tree.onState(state)) filterChanged();
+      accessView.onState(state);
+      auditView.onState(state);
       treeView.message = state.kind === 'offline' ? `1Claw is unreachable; retrying. ${redact(state.error)}` : undefined;
     };
     this.store.add(session.onDidChangeState(onState));
@@ -120,6 +131,16 @@ export class Services implements vscode.Disposable {
       onFilterChanged: filterChanged,
       onMcpDisconnectedChanged: () => contextKeys.set(CONTEXT.mcpDisconnected, this.coordinator.isDisconnected),
     });
+    Object.assign(handlers, accessCommandHandlers({
+      access: this.access,
+      log: channel,
+      logger,
+      settings: readSettings,
+      accessView,
+      auditView,
+      appName: vscode.env.appName,
+      agentName: () => readSettings().bootstrap.agentName || defaultAgentName(this.env, os.hostname()),
+    }));
     for (const [id, handler] of Object.entries(handlers)) {
       this.store.add(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => handler(...args))));
     }

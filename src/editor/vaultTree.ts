@@ -39,7 +39,16 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private lastIdentity: string | undefined;
   private lastKind: ConnectionState['kind'] | undefined;
 
-  constructor(private readonly session: AgentSession) {}
+  /** `cover` says which grant covers a secret (the access view's knowledge; never a request). */
+  constructor(
+    private readonly session: AgentSession,
+    private readonly cover?: (vaultId: string, path: string) => { label: string; tooltip: string } | undefined,
+  ) {}
+
+  /** Repaint what is shown (labels changed) without listing anything again. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
 
   get filter(): string {
     return this.filterText;
@@ -111,8 +120,9 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const flagged = node.flag === 'expired' || node.flag === 'disabled';
         item.iconPath = new vscode.ThemeIcon(typeIcon(node.secret.type), flagged ? new vscode.ThemeColor('list.errorForeground') : node.flag === 'expiring' ? new vscode.ThemeColor('list.warningForeground') : undefined);
         const flagText = node.flag === 'none' ? '' : node.flag === 'expiring' ? ' · expires soon' : ` · ${node.flag}`;
-        item.description = `v${node.secret.version}${flagText}`;
-        item.tooltip = new vscode.MarkdownString(describeSecret(node.secret, Date.now()).map(escapeMarkdown).join('  \n'));
+        const grant = this.cover?.(node.vaultId, node.path);
+        item.description = `v${node.secret.version}${flagText}${grant ? ` · ${grant.label}` : ''}`;
+        item.tooltip = new vscode.MarkdownString([...describeSecret(node.secret, Date.now()), ...(grant ? [grant.tooltip] : [])].map(escapeMarkdown).join('  \n'));
         item.contextValue = `secret.${node.flag}`;
         item.command = { command: 'oneclaw.showSecretMetadata', title: 'Show Metadata', arguments: [node] };
         return item;

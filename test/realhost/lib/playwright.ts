@@ -13,7 +13,8 @@ export interface Locator {
   nth(index: number): Locator;
   count(): Promise<number>;
   locator(selector: string): Locator;
-  filter(options: { hasText?: string | RegExp; has?: Locator }): Locator;
+  filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
+  and(other: Locator): Locator;
   textContent(options?: { timeout?: number }): Promise<string | null>;
   innerText(options?: { timeout?: number }): Promise<string>;
   allInnerTexts(): Promise<string[]>;
@@ -39,7 +40,7 @@ export interface Page {
   exposeFunction(name: string, callback: (...args: never[]) => unknown): Promise<unknown>;
   locator(selector: string): Locator;
   keyboard: { press(key: string): Promise<void>; type(text: string, options?: { delay?: number }): Promise<void>; insertText(text: string): Promise<void> };
-  mouse: { move(x: number, y: number): Promise<void>; click(x: number, y: number, options?: { button?: 'left' | 'right' }): Promise<void> };
+  mouse: { move(x: number, y: number, options?: { steps?: number }): Promise<void>; click(x: number, y: number, options?: { button?: 'left' | 'right' }): Promise<void>; down(): Promise<void>; up(): Promise<void> };
   screenshot(options: { path: string; fullPage?: boolean; timeout?: number }): Promise<Buffer>;
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   on(event: 'console', listener: (message: ConsoleMessage) => void): void;
@@ -51,12 +52,15 @@ export interface Page {
   waitForTimeout(ms: number): Promise<void>;
   close(): Promise<void>;
   isClosed(): boolean;
+  url(): string;
+  context(): BrowserContext;
 }
 
 export interface BrowserContext {
   pages(): Page[];
   newPage(): Promise<Page>;
   grantPermissions(permissions: string[], options?: { origin?: string }): Promise<void>;
+  waitForEvent(event: 'page', options?: { timeout?: number }): Promise<Page>;
 }
 
 export interface Browser {

@@ -216,13 +216,16 @@ export async function renderedRows(page: Page): Promise<string[]> {
 }
 
 /**
- * The 1Claw view's title actions. The view is alone in its container, so VS Code shows them in
- * the side bar's title (the pane header is hidden). Only meaningful while the 1Claw container is open.
+ * The 1Claw Vaults view's title actions. Alone in its container (not connected: the Access and
+ * Audit Log views are hidden) VS Code shows them in the side bar's title; beside those views, in
+ * its own pane header (visible while the pane is hovered). Only meaningful while the container is open.
  */
-export const VIEW_ACTIONS = '.part.sidebar .composite.title .title-actions .action-label';
+export const VIEW_ACTIONS = `.part.sidebar .composite.title .title-actions .action-label, .part.sidebar .pane:has(.pane-header .title:text-is("1Claw Vaults")) > .pane-header .actions .action-label`;
 
 export async function collapseAll(page: Page): Promise<void> {
-  await page.locator(`${VIEW_ACTIONS}[aria-label="Collapse All"]`).first().click();
+  // Pane-header actions show only while the pane is hovered.
+  await page.locator(VIEW_PANE).first().hover();
+  await page.locator(VIEW_ACTIONS).and(page.locator('[aria-label="Collapse All"]')).filter({ visible: true }).first().click();
   await waitFor('the 1Claw tree to collapse', async () => (await page.locator(`${ROWS}[aria-level="2"]`).count()) === 0, 10_000, 100);
 }
 

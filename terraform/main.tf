@@ -58,6 +58,9 @@ locals {
   module_directory   = ".coder-modules/1claw/oneclaw"
   sync_name          = "1claw-oneclaw-start_script"
   helper             = "$HOME/.1claw/bin/oneclaw-mcp-headers-${var.mcp_server_name}"
+  # Cursor's mcp.json can only reference a key in the environment (${env:...}) or hold it; in
+  # bootstrap mode the key is not in the environment, so "fresh" leaves Cursor to the extension.
+  cursor = var.install_cursor_config && (local.mode != "bootstrap" || var.credential_style == "static")
 
   # What `oneclaw workspace-start` reads. Nothing here is secret: credentials reach the
   # workspace only as coder_env variables (ONECLAW_AGENT_API_KEY, _ONECLAW_BOOTSTRAP_SESSION).
@@ -65,7 +68,7 @@ locals {
     api_base_url     = var.base_url
     mcp_url          = var.mcp_host
     server_name      = var.mcp_server_name
-    clients          = distinct(concat(var.install_claude_config ? ["claude-code"] : [], var.install_cursor_config ? ["cursor"] : [], var.mcp_clients))
+    clients          = distinct(concat(var.install_claude_config ? ["claude-code"] : [], local.cursor ? ["cursor"] : [], var.mcp_clients))
     client_paths     = { cursor = var.cursor_config_path, claude-code = local.claude_config_path }
     credential_style = var.credential_style
     mode             = local.mode

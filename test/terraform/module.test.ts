@@ -170,7 +170,7 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
         api_base_url: 'https://api.1claw.xyz',
         mcp_url: 'https://mcp.1claw.xyz/mcp',
         server_name: '1claw',
-        clients: ['claude-code', 'cursor'],
+        clients: ['claude-code'],
         client_paths: { cursor: '$HOME/.cursor/mcp.json', 'claude-code': '' },
         credential_style: 'fresh',
         mode: 'bootstrap',
@@ -194,6 +194,8 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       const coderScript = script(values);
       assert.equal(coderScript['start_blocks_login'], true);
       assert.deepEqual(startConfig(String(coderScript['script']))['clients'], ['claude-code']);
+      const styled = await planned({ human_api_key: key, credential_style: 'static' });
+      assert.deepEqual(startConfig(String(script(styled)['script']))['clients'], ['claude-code', 'cursor'], 'static style can serve Cursor in bootstrap mode');
       assert.equal(values.outputs['provisioning_mode']?.value, 'bootstrap');
       assert.equal(values.outputs['codex_mcp']?.value, '', 'no codex entry where the key is not in the environment');
     });

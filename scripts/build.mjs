@@ -1,9 +1,46 @@
-// Bundles the extension into dist/extension.js (vscode external, source maps) and copies the
-// MCP headers helper beside it. `--production` minifies. Prints the bundle size.
+// Bundles the extension into dist/extension.js (vscode external, source maps) and the `oneclaw`
+// CLI into dist/oneclaw.js (Node >= 18, no dependencies, always the production/minified build),
+// and keeps terraform/scripts/oneclaw.cjs byte-identical to it (the Coder module embeds that
+// copy). `--production` minifies the extension. `--check-cli [file]` only compares a fresh CLI
+// build with the committed copy (or `file`) and exits 1 when they differ. Prints sizes.
 import { build } from 'esbuild';
-import { copyFileSync, chmodSync, mkdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
+const CLI_COPY = 'terraform/scripts/oneclaw.cjs';
 const production = process.argv.includes('--production');
+const checkAt = process.argv.indexOf('--check-cli');
+
+/** The CLI bundle's bytes: deterministic for a given source tree and esbuild version. */
+async function buildCli() {
+  const result = await build({
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    write: false,
+    outfile: 'dist/oneclaw.js',
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    minify: true,
+    legalComments: 'none',
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+if (checkAt >= 0) {
+  const target = process.argv[checkAt + 1] && !process.argv[checkAt + 1].startsWith('--') ? process.argv[checkAt + 1] : CLI_COPY;
+  const fresh = await buildCli();
+  const committed = existsSync(target) ? readFileSync(target) : Buffer.alloc(0);
+  if (!fresh.equals(committed)) {
+    console.error(`${target} differs from a fresh production build of src/cli (${committed.length} vs ${fresh.length} bytes): run \`npm run build\` and commit it.`);
+    process.exit(1);
+  }
+  console.log(`${target} is identical to a fresh production build (${fresh.length} bytes).`);
+  process.exit(0);
+}
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
@@ -25,10 +62,13 @@ const result = await build({
   legalComments: 'none',
 });
 
-copyFileSync('terraform/scripts/oneclaw-mcp-headers.sh', 'dist/oneclaw-mcp-headers.sh');
-chmodSync('dist/oneclaw-mcp-headers.sh', 0o755);
+const cli = await buildCli();
+writeFileSync('dist/oneclaw.js', cli, { mode: 0o755 });
+const copy = existsSync(CLI_COPY) ? readFileSync(CLI_COPY) : undefined;
+if (!copy || !copy.equals(cli)) writeFileSync(CLI_COPY, cli, { mode: 0o644 });
 
 const inputs = Object.keys(result.metafile.inputs);
 const packages = [...new Set(inputs.filter((i) => i.includes('node_modules/')).map((i) => i.split('node_modules/')[1].split('/').slice(0, i.includes('node_modules/@') ? 2 : 1).join('/')))];
 const size = statSync('dist/extension.js').size;
 console.log(`dist/extension.js: ${(size / 1024).toFixed(1)} KB (${production ? 'minified' : 'development'}); bundled packages: ${packages.join(', ') || 'none'}`);
+console.log(`dist/oneclaw.js: ${(cli.length / 1024).toFixed(1)} KB (minified)${!copy || !copy.equals(cli) ? `; ${CLI_COPY} updated` : ''}`);

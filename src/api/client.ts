@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 import { ApiError, OneClawError, ResponseShapeError, isTransient } from './errors';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry';
+import { MAX_BUDGETED_ATTEMPTS, backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry';
 import {
   AgentCreatedSchema,
   AgentListSchema,
@@ -74,15 +74,6 @@ export interface AuditQuery {
   offset?: number;
 }
 
-/** What one call looked like, for counters and benchmarks; never carries credentials. */
-export interface RequestRecord {
-  method: string;
-  route: string;
-  status: number | 'error';
-  attempt: number;
-  durationMs: number;
-}
-
 interface CallSpec<S extends z.ZodMiniType | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -110,7 +101,6 @@ export class OneClawClient {
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
-  private readonly observers = new Set<(record: RequestRecord) => void>();
 
   constructor(options: ClientOptions) {
     const check = checkServiceUrl(options.baseUrl);
@@ -124,12 +114,6 @@ export class OneClawClient {
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? 'vscode-1claw';
     this.maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
-  }
-
-  /** Observe every HTTP attempt (method, route, status, duration) — used for the status view and benchmarks. */
-  onRequest(observer: (record: RequestRecord) => void): { dispose(): void } {
-    this.observers.add(observer);
-    return { dispose: () => void this.observers.delete(observer) };
   }
 
   // --- auth -----------------------------------------------------------------------------
@@ -238,15 +222,17 @@ export class OneClawClient {
   // --- plumbing -------------------------------------------------------------------------
 
   private async call<S extends z.ZodMiniType | undefined>(spec: CallSpec<S>): Promise<S extends z.ZodMiniType ? z.infer<S> : undefined> {
-    const attempts = spec.retrySafe ? Math.max(1, this.retry.maxAttempts) : 1;
+    const budget = this.retry.budgetMs;
+    const deadline = budget === undefined ? undefined : this.clock.now() + budget;
+    const attempts = !spec.retrySafe ? 1 : budget === undefined ? Math.max(1, this.retry.maxAttempts) : MAX_BUDGETED_ATTEMPTS;
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.send(spec, attempt);
+        const response = await this.send(spec, attempt, deadline);
         return this.decode(spec, response) as S extends z.ZodMiniType ? z.infer<S> : undefined;
       } catch (err) {
         const last = attempt + 1 >= attempts;
         if (last || !isTransient(err)) throw err;
-        const wait = this.retryDelay(err, attempt);
+        const wait = this.retryDelay(err, attempt, deadline);
         if (wait === undefined) throw err;
         this.logger.debug(`${spec.method} ${spec.route}: ${err instanceof Error ? err.message : 'failed'}; retrying in ${wait} ms`);
         await this.clock.sleep(wait);
@@ -254,15 +240,16 @@ export class OneClawClient {
     }
   }
 
-  private retryDelay(err: unknown, attempt: number): number | undefined {
-    if (err instanceof ApiError && err.retryAfterMs !== undefined) {
-      // Honour the server's wish, but do not hold a call open for minutes: the caller reschedules.
-      return err.retryAfterMs <= this.retry.maxRetryAfterMs ? err.retryAfterMs : undefined;
-    }
-    return backoffDelay(attempt, this.retry, this.random);
+  /** How long to wait before the next attempt, or undefined when it would not fit (the caller reschedules). */
+  private retryDelay(err: unknown, attempt: number, deadline: number | undefined): number | undefined {
+    const wait = err instanceof ApiError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffDelay(attempt, this.retry, this.random);
+    if (deadline !== undefined) return this.clock.now() + wait < deadline ? wait : undefined;
+    // Honour the server's wish, but do not hold a call open for minutes.
+    if (err instanceof ApiError && err.retryAfterMs !== undefined && wait > this.retry.maxRetryAfterMs) return undefined;
+    return wait;
   }
 
-  private async send(spec: CallSpec<z.ZodMiniType | undefined>, attempt: number): Promise<HttpResponse> {
+  private async send(spec: CallSpec<z.ZodMiniType | undefined>, attempt: number, deadline: number | undefined): Promise<HttpResponse> {
     if (VALUE_ROUTES.some((route) => route.test(spec.path))) {
       throw new OneClawError('Refusing to call a 1Claw route that returns a secret value; the extension shows metadata only.');
     }
@@ -279,16 +266,15 @@ export class OneClawClient {
     }
 
     const started = this.clock.now();
+    const timeoutMs = deadline === undefined ? this.timeoutMs : Math.max(1, Math.min(this.timeoutMs, deadline - started));
     let status: number | 'error' = 'error';
     try {
-      const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs: this.timeoutMs, maxResponseBytes: this.maxResponseBytes });
+      const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs, maxResponseBytes: this.maxResponseBytes });
       status = response.status;
       if (response.status < 200 || response.status >= 300) throw this.problem(spec, response);
       return response;
     } finally {
-      const record: RequestRecord = { method: spec.method, route: spec.route, status, attempt, durationMs: this.clock.now() - started };
-      this.logger.trace(`${record.method} ${record.route} → ${record.status} (${record.durationMs} ms)`);
-      for (const observer of this.observers) observer(record);
+      this.logger.trace(`${spec.method} ${spec.route} → ${status} (${this.clock.now() - started} ms, attempt ${attempt + 1})`);
     }
   }
 

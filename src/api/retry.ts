@@ -7,7 +7,15 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A Retry-After longer than this is not waited for inside one call; the caller reschedules. */
   maxRetryAfterMs: number;
+  /**
+   * Outside the editor: a time budget for the whole call (attempts, waits and timeouts together)
+   * instead of a try count. A retry that would end after the budget is not started.
+   */
+  budgetMs?: number;
 }
+
+/** With a budget, attempts are bounded by time, and by this count as a last resort. */
+export const MAX_BUDGETED_ATTEMPTS = 50;
 
 export const defaultRetryPolicy: RetryPolicy = {
   maxAttempts: 4,

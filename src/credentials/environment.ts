@@ -1,9 +1,11 @@
 /**
  * The variables the Coder module injects with `coder_env`, validated one by one so each
- * malformed variable gets its own message naming it and saying what is wrong.
+ * malformed variable gets its own message naming it and saying what is wrong. Trusted only in
+ * the extension host and in the module's start script: never read by the headers helper.
  */
 import * as z from 'zod/mini';
-import { keySchema, serviceUrlSchema, uuidSchema } from './validators';
+import type { AgentRecord } from './agentRecord';
+import { keySchema, serviceUrlSchema, sessionTokenSchema, uuidSchema } from './validators';
 
 export const ENV = {
   agentKey: 'ONECLAW_AGENT_API_KEY',
@@ -11,7 +13,10 @@ export const ENV = {
   agentId: 'ONECLAW_AGENT_ID',
   baseUrl: 'ONECLAW_BASE_URL',
   mcpUrl: 'ONECLAW_MCP_URL',
+  /** The published module's bootstrap mode (read once for migration, then deleted from the environment). */
   humanKey: '_ONECLAW_HUMAN_API_KEY',
+  /** A one-time human session the module mints at workspace creation; the first enrolment uses and revokes it. */
+  bootstrapSession: '_ONECLAW_BOOTSTRAP_SESSION',
 } as const;
 
 const EnvironmentSchema = z.object({
@@ -21,6 +26,7 @@ const EnvironmentSchema = z.object({
   [ENV.baseUrl]: z.optional(serviceUrlSchema()),
   [ENV.mcpUrl]: z.optional(serviceUrlSchema()),
   [ENV.humanKey]: z.optional(keySchema('human')),
+  [ENV.bootstrapSession]: z.optional(sessionTokenSchema()),
 });
 
 export interface EnvironmentProblem {
@@ -29,15 +35,10 @@ export interface EnvironmentProblem {
   message: string;
 }
 
-export interface AgentFromEnvironment {
-  agentKey: string;
-  vaultId?: string;
-  agentId?: string;
-}
-
 export interface WorkspaceEnvironment {
-  agent?: AgentFromEnvironment;
+  agent?: AgentRecord;
   humanKey?: string;
+  bootstrapSession?: string;
   baseUrl?: string;
   mcpUrl?: string;
   problems: EnvironmentProblem[];
@@ -63,9 +64,14 @@ export function readWorkspaceEnvironment(env: Readonly<Record<string, string | u
   const result: WorkspaceEnvironment = { problems };
   const agentKey = ok(ENV.agentKey);
   if (agentKey !== undefined) {
-    result.agent = { agentKey, vaultId: ok(ENV.vaultId), agentId: ok(ENV.agentId) };
+    result.agent = { agentKey };
+    const vaultId = ok(ENV.vaultId);
+    const agentId = ok(ENV.agentId);
+    if (vaultId) result.agent.vaultId = vaultId;
+    if (agentId) result.agent.agentId = agentId;
   }
   result.humanKey = ok(ENV.humanKey);
+  result.bootstrapSession = ok(ENV.bootstrapSession);
   result.baseUrl = ok(ENV.baseUrl);
   result.mcpUrl = ok(ENV.mcpUrl);
   return result;

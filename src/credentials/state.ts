@@ -1,12 +1,11 @@
 /** The states a developer can see. Every transition is an event the UI listens to. */
+import type { AgentRecord } from './agentRecord';
 
 export type CredentialSource = 'environment' | 'cache-file' | 'coder-module-cache' | 'legacy-cache' | 'secret-storage' | 'bootstrap';
 
-export interface Session {
+/** What the views show of the live connection: the agent record's public part (never its key). */
+export interface Session extends Pick<AgentRecord, 'vaultName' | 'agentId' | 'agentName'> {
   vaultId: string;
-  vaultName?: string;
-  agentId?: string;
-  agentName?: string;
   source: CredentialSource;
   /** Local-clock expiry of the current JWT. */
   expiresAt: number;

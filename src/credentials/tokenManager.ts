@@ -12,12 +12,11 @@ import { systemClock, type Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
 import { Emitter } from '../util/events';
 import { describeError, silentLogger, type Logger } from '../util/log';
+import { registerSecret } from '../util/redact';
+import type { AgentRecord } from './agentRecord';
 import { agentIdFromSubject, decodeJwtClaims } from './jwt';
 
-export interface AgentIdentity {
-  agentKey: string;
-  agentId?: string;
-}
+export type AgentIdentity = Pick<AgentRecord, 'agentKey' | 'agentId'>;
 
 export interface IssuedToken {
   token: string;
@@ -183,6 +182,7 @@ export class TokenManager implements Disposable {
       throw this.onExchangeFailure(err);
     }
     if (this.isDisposed()) throw new TokenUnavailableError('The 1Claw connection was closed.');
+    registerSecret(response.access_token);
     const issued = this.toIssuedToken(response);
     this.currentToken = issued;
     this.failures = 0;

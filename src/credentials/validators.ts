@@ -17,6 +17,14 @@ function fromProblem(problemOf: (value: string) => string | undefined) {
 
 export const keySchema = (kind: KeyKind) => fromProblem((value) => keyProblem(value, kind));
 export const uuidSchema = () => fromProblem(uuidProblem);
+/** A bearer session token (a JWT): base64url segments, bounded length. Never quoted back. */
+export const sessionTokenSchema = () =>
+  fromProblem((value) => {
+    if (value.length === 0) return 'is empty';
+    if (value.length > 8192) return 'is longer than 8192 characters';
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){2}$/.test(value)) return 'is not a session token (a JWT: three base64url parts separated by dots)';
+    return undefined;
+  });
 export const serviceUrlSchema = () =>
   fromProblem((value) => {
     const check = checkServiceUrl(value);

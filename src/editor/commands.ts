@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { checkServiceUrl } from '../api/url';
 import type { BootstrapResult } from '../credentials/bootstrap';
-import { sourceLabel, type ConnectionController } from '../credentials/controller';
 import { keyProblem } from '../credentials/keys';
+import { sourceLabel } from '../credentials/session';
 import { sessionOf } from '../credentials/state';
 import type { McpCoordinator } from '../mcp/coordinator';
 import { shareableConfig } from '../mcp/entries';
+import type { WorkspaceAccess } from '../credentials/workspaceAccess';
 import type { ExtensionSettings } from '../settings';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
@@ -18,7 +19,7 @@ import { describeSecret } from '../views/treeModel';
 import type { TreeNode, VaultTreeProvider } from './vaultTree';
 
 export interface CommandDeps {
-  controller: ConnectionController;
+  access: WorkspaceAccess;
   coordinator: McpCoordinator;
   tree: VaultTreeProvider;
   log: vscode.LogOutputChannel;
@@ -33,7 +34,8 @@ type Handler = (...args: unknown[]) => unknown;
 
 /** Every command the extension registers; package.json must contribute exactly these. */
 export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
-  const { controller, coordinator, tree } = deps;
+  const { access, coordinator, tree } = deps;
+  const session = access.session;
   return {
     'oneclaw.refresh': () => runRefresh(deps),
     'oneclaw.bootstrap': () => runBootstrap(deps, false),
@@ -60,8 +62,8 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
     },
     'oneclaw.showLog': () => deps.log.show(),
     'oneclaw.copyMcpConfig': async () => {
-      const endpoints = controller.endpoints;
-      const vaultId = controller.vaultId;
+      const endpoints = session.endpoints;
+      const vaultId = session.vaultId;
       if (!endpoints || !vaultId) return void vscode.window.showWarningMessage('1Claw is not connected yet, so there is no vault to describe.');
       await vscode.env.clipboard.writeText(shareableConfig({ url: endpoints.mcpUrl, vaultId }, deps.settings().serverName));
       void vscode.window.showInformationMessage('Copied the MCP configuration. It contains no credential: it reads the key from ONECLAW_AGENT_API_KEY.');
@@ -111,7 +113,7 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
 
 async function runRefresh(deps: CommandDeps): Promise<void> {
   try {
-    await vscode.window.withProgress({ location: { viewId: 'oneclaw.vaults' }, title: 'Refreshing 1Claw' }, () => deps.controller.refresh());
+    await vscode.window.withProgress({ location: { viewId: 'oneclaw.vaults' }, title: 'Refreshing 1Claw' }, () => deps.access.refresh());
   } catch (err) {
     void vscode.window.showWarningMessage(redact(`1Claw could not refresh: ${describeError(err)}. It keeps retrying; see "1Claw: Show Log" for details.`));
   }
@@ -119,13 +121,14 @@ async function runRefresh(deps: CommandDeps): Promise<void> {
 }
 
 async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
-  const { controller } = deps;
-  if (!replace && (controller.state.kind === 'connected' || controller.state.kind === 'refreshing')) {
+  const { access } = deps;
+  const session = access.session;
+  if (!replace && (session.state.kind === 'connected' || session.state.kind === 'refreshing')) {
     const choice = await vscode.window.showInformationMessage('This workspace already has a working 1Claw agent. Replace it with a new one?', 'Re-bootstrap', 'Cancel');
     if (choice !== 'Re-bootstrap') return;
     replace = true;
   }
-  if (replace && controller.credentials) {
+  if (replace && session.agent) {
     const confirm = await vscode.window.showWarningMessage(
       'Re-bootstrap creates a new agent for this workspace and deletes the current one. MCP clients are re-registered with the new agent.',
       { modal: true },
@@ -139,10 +142,10 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: '1Claw: creating the workspace agent' },
       (progress) => {
-        const sub = controller.onDidChangeState((s) => {
+        const sub = session.onDidChangeState((s) => {
           if (s.kind === 'bootstrapping') progress.report({ message: s.step });
         });
-        return controller.bootstrap(humanKey, { origin: 'prompt' }).finally(() => sub.dispose());
+        return access.bootstrap(humanKey).finally(() => sub.dispose());
       },
     );
     void vscode.window.showInformationMessage(bootstrapSummary(result, deps.settings()));
@@ -152,18 +155,18 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
 }
 
 function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings): string {
-  const access = `${settings.bootstrap.permissions.join(' and ')} access to "${settings.bootstrap.policyPath}"`;
+  const rights = `${settings.bootstrap.permissions.join(' and ')} access to "${settings.bootstrap.policyPath}"`;
   const replaced = result.replacedAgentIds.length ? ` The previous agent was deleted (${result.replacedAgentIds.length}).` : '';
   const warnings = result.warnings.length ? ` ${result.warnings.join(' ')}` : '';
-  return `1Claw is set up: agent "${result.agentName}" has ${access} in vault "${result.vaultName}". Your human key was used once and forgotten.${replaced}${warnings}`;
+  return `1Claw is set up: agent "${result.agent.agentName}" has ${rights} in vault "${result.agent.vaultName}". Your human key was used once and forgotten.${replaced}${warnings}`;
 }
 
 async function runRevoke(deps: CommandDeps): Promise<void> {
-  const { controller, coordinator } = deps;
+  const { access, coordinator } = deps;
   const deleteAgent = 'Revoke and Delete Agent…';
   const tokenOnly = 'Revoke Without Deleting Agent';
   const choice = await vscode.window.showWarningMessage(
-    'Revoke this workspace\'s 1Claw access? The current token is revoked, MCP entries are removed, and the stored agent key is wiped. Deleting the agent too needs a human API key (1ck_…).',
+    'Revoke this workspace\'s 1Claw access? The current token is revoked, MCP entries are removed from every client 1Claw knows, and the stored agent key is wiped. Deleting the agent too needs a human API key (1ck_…).',
     { modal: true },
     deleteAgent,
     tokenOnly,
@@ -174,14 +177,10 @@ async function runRevoke(deps: CommandDeps): Promise<void> {
     humanKey = await askHumanKey('Deleting the agent needs a human API key (1ck_…). It is used once and not stored.');
     if (!humanKey) return;
   }
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: '1Claw: revoking access' }, () => controller.revoke(humanKey));
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: '1Claw: revoking access' }, () => access.revoke(humanKey));
   await coordinator.settled();
-  const done = [report.tokenRevoked ? 'the current token was revoked' : undefined, report.agentDeleted ? 'the agent was deleted' : undefined, 'MCP entries and stored credentials were removed']
-    .filter(Boolean)
-    .join(', ');
-  const message = `1Claw access revoked: ${done}.${report.caveat ? ` ${report.caveat}` : ''}`;
-  if (report.caveat) void vscode.window.showWarningMessage(redact(message));
-  else void vscode.window.showInformationMessage(redact(message));
+  if (outcome.warning) void vscode.window.showWarningMessage(redact(outcome.message));
+  else void vscode.window.showInformationMessage(redact(outcome.message));
 }
 
 /**
@@ -221,12 +220,13 @@ function askHumanKey(prompt: string): Promise<string | undefined> {
 }
 
 async function showTokenStatus(deps: CommandDeps): Promise<void> {
-  const { controller, coordinator } = deps;
-  const state = controller.state;
+  const { coordinator } = deps;
+  const live = deps.access.session;
+  const state = live.state;
   const session = sessionOf(state);
   const lines: string[] = [`State: ${state.kind}`];
-  if (controller.credentials) lines.push(`Credentials from: ${sourceLabel(controller.credentials.source)}`);
-  if (controller.endpoints) lines.push(`API: ${controller.endpoints.apiBaseUrl}`, `MCP: ${controller.endpoints.mcpUrl}`);
+  if (live.agent) lines.push(`Credentials from: ${sourceLabel(live.agent.source)}`);
+  if (live.endpoints) lines.push(`API: ${live.endpoints.apiBaseUrl}`, `MCP: ${live.endpoints.mcpUrl}`);
   if (session) {
     lines.push(`Vault: ${session.vaultName ?? ''} ${session.vaultId}`.trim(), `Agent: ${session.agentName ?? ''} ${session.agentId ?? ''}`.trim(), `Token expires in ${countdown(session.expiresAt - Date.now())}`);
   }

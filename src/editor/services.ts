@@ -6,14 +6,19 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConnectionController } from '../credentials/controller';
-import { sessionOf, type ConnectionState } from '../credentials/state';
-import { ClaudeCodeRegistrar } from '../mcp/claudeCode';
-import { McpCoordinator, type ConnectionSource } from '../mcp/coordinator';
-import { CursorFileRegistrar } from '../mcp/cursorFile';
-import type { McpConnection, McpRegistrar } from '../mcp/registrar';
-import type { ExtensionSettings } from '../settings';
+import { ENV } from '../credentials/environment';
+import { RevocationMemory } from '../credentials/revocations';
+import type { ConnectionState } from '../credentials/state';
+import { WorkspaceAccess } from '../credentials/workspaceAccess';
+import { claudeCodeClient } from '../mcp/clients/claudeCode';
+import { KnownClientsCleanup } from '../mcp/clients/cleanup';
+import type { ClientContext } from '../mcp/clients/client';
+import { cursorClient } from '../mcp/clients/cursor';
+import { McpCoordinator } from '../mcp/coordinator';
+import type { McpRegistrar } from '../mcp/registrar';
+import { DEFAULT_SETTINGS, type ExtensionSettings } from '../settings';
 import { DisposableStore } from '../util/disposable';
+import { setListenerErrorSink } from '../util/events';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
 import { commandHandlers } from './commands';
@@ -34,10 +39,13 @@ export interface OneClawApi {
   onDidChangeState(listener: (kind: ConnectionState['kind']) => void): vscode.Disposable;
 }
 
+/** Where versions before round 2 kept the fingerprints of revoked injected keys (now ~/.1claw/revoked.json). */
+const LEGACY_REVOKED_FINGERPRINTS = 'oneclaw.revokedKeyFingerprints';
+
 export class Services implements vscode.Disposable {
   private readonly store = new DisposableStore();
   readonly logger: Logger;
-  readonly controller: ConnectionController;
+  readonly access: WorkspaceAccess;
   readonly coordinator: McpCoordinator;
   readonly tree: VaultTreeProvider;
   readonly api: OneClawApi;
@@ -46,36 +54,40 @@ export class Services implements vscode.Disposable {
   private readonly home: string;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    // Take the environment once; the human key leaves this process's environment at once, so
-    // nothing this host spawns inherits it. The controller forgets its copy after bootstrap.
+    // Take the environment once; the template's human credentials leave this process's
+    // environment at once, so nothing this host spawns inherits them. Access forgets its copy
+    // once it used them.
     this.env = { ...process.env };
-    delete process.env._ONECLAW_HUMAN_API_KEY;
+    delete process.env[ENV.humanKey];
+    delete process.env[ENV.bootstrapSession];
     this.home = os.homedir();
     this.host = detectHost();
 
     const { channel, logger } = createLogChannel();
     this.store.add(channel);
     this.logger = logger;
+    setListenerErrorSink(logger);
 
-    this.controller = this.store.add(
-      new ConnectionController({
+    this.access = this.store.add(
+      new WorkspaceAccess({
         env: this.env,
         home: this.home,
         secrets: context.secrets,
-        memento: context.globalState,
         settings: readSettings,
+        cleanup: () => new KnownClientsCleanup(this.clientContext(readSettings()), [readSettings().serverName, DEFAULT_SETTINGS.serverName]),
         logger,
         hostname: os.hostname(),
         userAgent: `vscode-1claw/${String(context.extension.packageJSON.version)} (${this.host})`,
       }),
     );
+    const session = this.access.session;
 
-    const vscodeProvider = this.store.add(new VsCodeMcpProvider(this.host === 'code-server' ? 'code-server' : 'VS Code', () => this.controller.freshToken(), logger));
+    const vscodeProvider = this.store.add(new VsCodeMcpProvider(this.host === 'code-server' ? 'code-server' : 'VS Code', () => session.freshToken(), logger));
     this.coordinator = this.store.add(
-      new McpCoordinator(this.connectionSource(), () => this.registrarsFor(readSettings(), vscodeProvider), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
+      new McpCoordinator(session, () => this.registrarsFor(readSettings(), vscodeProvider), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
     );
 
-    this.tree = this.store.add(new VaultTreeProvider(this.controller));
+    this.tree = this.store.add(new VaultTreeProvider(session));
     const treeView = this.store.add(vscode.window.createTreeView('oneclaw.vaults', { treeDataProvider: this.tree, showCollapseAll: true }));
     const contextKeys = new ContextKeys();
     const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels));
@@ -86,14 +98,14 @@ export class Services implements vscode.Disposable {
       this.tree.onState(state);
       treeView.message = state.kind === 'offline' ? `1Claw is unreachable; retrying. ${redact(state.error)}` : undefined;
     };
-    this.store.add(this.controller.onDidChangeState(onState));
+    this.store.add(session.onDidChangeState(onState));
     this.store.add(this.coordinator.onDidChange(() => statusBar.render()));
-    onState(this.controller.state);
+    onState(session.state);
     contextKeys.set(CONTEXT.filtered, false);
     contextKeys.set(CONTEXT.mcpDisconnected, false);
 
     const handlers = commandHandlers({
-      controller: this.controller,
+      access: this.access,
       coordinator: this.coordinator,
       tree: this.tree,
       log: channel,
@@ -112,82 +124,78 @@ export class Services implements vscode.Disposable {
 
     this.store.add(vscode.workspace.onDidChangeConfiguration((event) => this.onSettingsChanged(event)));
 
-    const controller = this.controller;
     const coordinator = this.coordinator;
     this.api = {
       get state() {
-        return controller.state.kind;
+        return session.state.kind;
       },
       get vaultId() {
-        return controller.vaultId;
+        return session.vaultId;
       },
       get mcpClients() {
         return coordinator.registeredLabels;
       },
-      onDidChangeState: (listener) => controller.onDidChangeState((s) => listener(s.kind)),
+      onDidChangeState: (listener) => session.onDidChangeState((s) => listener(s.kind)),
     };
   }
 
   /** Everything that does I/O: credentials, the first exchange, registrations. */
   start(): void {
     this.logger.info(`1Claw ${String(this.context.extension.packageJSON.version)} starting in ${this.host} (${vscode.env.appName} ${vscode.version}).`);
-    void this.controller.start().catch((err) => this.logger.error(`Start-up failed: ${describeError(err)}`));
+    void this.importLegacyRevocations()
+      .then(() => this.access.start())
+      .catch((err) => this.logger.error(`Start-up failed: ${describeError(err)}`));
   }
 
   dispose(): void {
     this.store.dispose();
   }
 
-  private connectionSource(): ConnectionSource {
-    const controller = this.controller;
-    return {
-      onDidChangeState: controller.onDidChangeState,
-      connection: (): McpConnection | undefined => {
-        const session = sessionOf(controller.state);
-        const credentials = controller.credentials;
-        const endpoints = controller.endpoints;
-        if (!session || !credentials || !endpoints) return undefined;
-        return { url: endpoints.mcpUrl, vaultId: session.vaultId, agentKey: credentials.agentKey, agentKeyFromEnv: credentials.source === 'environment', token: controller.currentToken?.token };
-      },
-    };
+  /** What every file-based client registration needs; the CLI builds the same (src/cli/context.ts). */
+  private clientContext(settings: ExtensionSettings): ClientContext {
+    return { env: this.env, home: this.home, serverName: settings.serverName, style: settings.credentialStyle, cliSource: path.join(this.context.extensionPath, 'dist', 'oneclaw.js'), logger: this.logger };
   }
 
-  private cursorFile?: { key: string; registrar: CursorFileRegistrar };
-  private claude?: { key: string; registrar: ClaudeCodeRegistrar };
-  private cursorApi?: { key: string; registrar: CursorApiRegistrar };
+  private registrations = new Map<string, { key: string; registrar: McpRegistrar }>();
 
-  /** The registrations the settings and the host call for; instances are kept while their settings hold. */
+  /** The same registrar instance while its settings hold, so the coordinator can tell what changed. */
+  private kept(id: string, key: string, create: () => McpRegistrar): McpRegistrar {
+    const current = this.registrations.get(id);
+    if (current?.key === key) return current.registrar;
+    const registrar = create();
+    this.registrations.set(id, { key, registrar });
+    return registrar;
+  }
+
+  /** The registrations the settings and the host call for. */
   private registrarsFor(settings: ExtensionSettings, vscodeProvider: VsCodeMcpProvider): McpRegistrar[] {
     const list: McpRegistrar[] = [];
     const key = `${settings.serverName}|${settings.credentialStyle}`;
-    const cursorFile = () => {
-      if (this.cursorFile?.key !== key) this.cursorFile = { key, registrar: new CursorFileRegistrar({ home: this.home, serverName: settings.serverName, style: settings.credentialStyle }) };
-      return this.cursorFile.registrar;
-    };
+    const ctx = this.clientContext(settings);
+    const cursorFile = () => this.kept('cursorFile', key, () => cursorClient.registrar(ctx));
     if (settings.mcpClients.includes('editor')) {
       if (this.host === 'cursor') {
         const api = cursorMcpApi();
-        if (api) {
-          if (this.cursorApi?.key !== key) this.cursorApi = { key, registrar: new CursorApiRegistrar(api, settings.serverName) };
-          list.push(this.cursorApi.registrar);
-        } else list.push(cursorFile());
+        list.push(api ? this.kept('cursorApi', key, () => new CursorApiRegistrar(api, settings.serverName)) : cursorFile());
       } else list.push(vscodeProvider);
     }
-    if (settings.mcpClients.includes('claudeCode')) {
-      if (this.claude?.key !== key) {
-        const helperSource = path.join(this.context.extensionPath, 'dist', 'oneclaw-mcp-headers.sh');
-        this.claude = { key, registrar: new ClaudeCodeRegistrar({ env: this.env, home: this.home, serverName: settings.serverName, style: settings.credentialStyle, helperSource }) };
-      }
-      list.push(this.claude.registrar);
-    }
+    if (settings.mcpClients.includes('claudeCode')) list.push(this.kept('claudeCode', key, () => claudeCodeClient.registrar(ctx)));
     if (settings.mcpClients.includes('cursorFile') && !list.some((r) => r.id === 'cursorFile')) list.push(cursorFile());
     return list;
+  }
+
+  /** Fingerprints an older version kept in globalState move to ~/.1claw/revoked.json, shared with the CLI. */
+  private async importLegacyRevocations(): Promise<void> {
+    const legacy = this.context.globalState.get<string[]>(LEGACY_REVOKED_FINGERPRINTS);
+    if (!legacy?.length) return;
+    await new RevocationMemory(this.access.layout.revokedFile).importFingerprints(legacy);
+    await this.context.globalState.update(LEGACY_REVOKED_FINGERPRINTS, undefined);
   }
 
   private onSettingsChanged(event: vscode.ConfigurationChangeEvent): void {
     if (RECONNECT_SETTINGS.some((s) => event.affectsConfiguration(s))) {
       this.logger.info('Connection settings changed; reconnecting.');
-      void this.controller.restart();
+      void this.access.restart();
     } else if (MCP_SETTINGS.some((s) => event.affectsConfiguration(s))) {
       this.logger.info('MCP settings changed; updating registrations.');
       void this.coordinator.reset();

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import type { Vault } from '../api/schemas';
-import type { ConnectionController } from '../credentials/controller';
+import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
 import { describeError } from '../util/log';
 import { escapeMarkdown } from '../views/markdown';
@@ -37,7 +37,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private lastIdentity: string | undefined;
   private lastKind: ConnectionState['kind'] | undefined;
 
-  constructor(private readonly controller: ConnectionController) {}
+  constructor(private readonly session: AgentSession) {}
 
   get filter(): string {
     return this.filterText;
@@ -137,13 +137,13 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   private async roots(): Promise<TreeNode[]> {
-    const state = this.controller.state;
+    const state = this.session.state;
     const usable = state.kind === 'connected' || state.kind === 'refreshing' || (state.kind === 'offline' && state.lastGood);
     if (!usable) return []; // the welcome view explains the state
     try {
-      const vaults = visibleVaults(await this.controller.listVaults(), this.controller.vaultId);
+      const vaults = visibleVaults(await this.session.listVaults(), this.session.vaultId);
       if (vaults.length === 0) return [message('none', 'This agent cannot see any vault.', 'info', 'Ask a 1Claw administrator to bind the agent to a vault.')];
-      return vaults.map((vault) => ({ kind: 'vault', id: `vault/${vault.id}`, vault, isWorkspaceVault: vault.id === this.controller.vaultId }));
+      return vaults.map((vault) => ({ kind: 'vault', id: `vault/${vault.id}`, vault, isWorkspaceVault: vault.id === this.session.vaultId }));
     } catch (err) {
       return [message('vaults-error', `Could not list vaults: ${describeError(err)}`, 'warning', 'Use the Refresh button to try again.')];
     }
@@ -160,7 +160,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private async fetch(vault: Vault): Promise<VaultContent> {
     try {
-      const secrets = await this.controller.listSecrets(vault.id);
+      const secrets = await this.session.listSecrets(vault.id);
       const tree = new SecretTree(vault.id, secrets, Date.now(), this.filterText);
       if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, 'No secrets in this vault yet.', 'info', 'Secrets added in the 1Claw dashboard appear here after a refresh.') };
       if (tree.total === 0) return { kind: 'message', item: message(`${vault.id}/nomatch`, `No secret paths match "${this.filterText}".`, 'filter', 'Clear the filter to see every path.') };

@@ -28,13 +28,14 @@ export interface RegistrationStatus {
 
 export class McpCoordinator implements Disposable {
   private readonly store = new DisposableStore();
-  private readonly changed = new Emitter<void>();
-  readonly onDidChange = this.changed.event;
+  private readonly changed: Emitter<void>;
   private queue: Promise<void> = Promise.resolve();
   private active = new Map<string, McpRegistrar>();
   /** A one-way digest of what each active registration carries, to skip rewriting identical entries. */
   private signatures = new Map<string, string>();
   private results = new Map<string, RegistrationStatus>();
+  /** The last token each registration was told about (tokenIssued). */
+  private announced = new Map<string, string>();
   private disconnected = false;
 
   constructor(
@@ -44,8 +45,13 @@ export class McpCoordinator implements Disposable {
     private readonly logger: Logger,
     private readonly onProblem: (message: string) => void = () => undefined,
   ) {
+    this.changed = new Emitter<void>(logger);
     this.store.add(source.onDidChangeState((state) => this.onState(state)));
     this.store.add(this.changed);
+  }
+
+  get onDidChange(): Event<void> {
+    return this.changed.event;
   }
 
   /** Labels of the clients currently registered (for the status tooltip). */
@@ -111,6 +117,18 @@ export class McpCoordinator implements Disposable {
     for (const registrar of wanted.values()) {
       if (force || this.signatures.get(registrar.id) !== signature(registrar, connection)) await this.run(registrar, 'register', connection);
     }
+    for (const registrar of this.active.values()) await this.announceToken(registrar, connection);
+  }
+
+  /** Tell a registration of a token it has not seen (the helper's cache follows the editor's token). */
+  private async announceToken(registrar: McpRegistrar, connection: McpConnection): Promise<void> {
+    if (!registrar.tokenIssued || !connection.token || this.announced.get(registrar.id) === connection.token) return;
+    this.announced.set(registrar.id, connection.token);
+    try {
+      await registrar.tokenIssued(connection);
+    } catch (err) {
+      this.logger.warn(`${registrar.label}: could not pass on the new token: ${describeError(err)}`);
+    }
   }
 
   private async removeAll(): Promise<void> {
@@ -133,6 +151,7 @@ export class McpCoordinator implements Disposable {
     if (action === 'unregister') {
       this.active.delete(registrar.id);
       this.signatures.delete(registrar.id);
+      this.announced.delete(registrar.id);
     }
     this.results.set(registrar.id, { label: registrar.label, result });
     if (result.ok) this.logger.info(result.detail);
@@ -147,5 +166,5 @@ export class McpCoordinator implements Disposable {
 /** What a registration carries (the token only for entries that embed one), as a digest. */
 function signature(registrar: McpRegistrar, connection: McpConnection): string {
   const token = registrar.tokenBound ? (connection.token ?? '') : '';
-  return createHash('sha256').update([connection.url, connection.vaultId, connection.agentKey, String(connection.agentKeyFromEnv), token].join('\n')).digest('hex');
+  return createHash('sha256').update([connection.url, connection.apiBaseUrl, connection.vaultId, connection.agentKey, String(connection.agentKeyFromEnv), connection.keyFile ?? '', token].join('\n')).digest('hex');
 }

@@ -2,8 +2,6 @@
  * The MCP entries we write, in one place, so the extension and the Coder module's workspace
  * script produce the same bytes. No entry ever holds a human `1ck_` key.
  */
-import * as path from 'node:path';
-
 export interface McpTarget {
   url: string;
   vaultId: string;
@@ -11,11 +9,6 @@ export interface McpTarget {
 
 export const VAULT_HEADER = 'X-Vault-ID';
 export const AGENT_KEY_VARIABLE = 'ONECLAW_AGENT_API_KEY';
-
-/** Where the headers helper is installed: stable across extension updates, shared with the Coder module. */
-export function headersHelperPath(home: string): string {
-  return path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers');
-}
 
 export type ClaudeAuth = { kind: 'helper'; helperPath: string } | { kind: 'static'; agentKey: string };
 

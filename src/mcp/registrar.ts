@@ -1,18 +1,13 @@
 /** What every MCP client registration implements, whether it edits a file or calls an editor API. */
+import type { SessionConnection } from '../credentials/session';
 
-export interface McpConnection {
-  /** The hosted MCP endpoint. */
-  url: string;
-  vaultId: string;
-  agentKey: string;
-  /** True when the key comes from ONECLAW_AGENT_API_KEY, so a config can reference the variable instead of holding it. */
-  agentKeyFromEnv: boolean;
-  /** The current agent JWT, for registrations that must carry one. */
-  token?: string;
-}
+/** What a registration needs from the live connection (published by the session, or built by the CLI). */
+export type McpConnection = SessionConnection;
 
 export interface RegistrationResult {
   ok: boolean;
+  /** Not done, by design rather than by failure (the client cannot be served in this style here). */
+  skipped?: boolean;
   /** A short sentence for the log and the status tooltip. */
   detail: string;
   path?: string;
@@ -26,4 +21,6 @@ export interface McpRegistrar {
   readonly tokenBound: boolean;
   register(connection: McpConnection): Promise<RegistrationResult>;
   unregister(): Promise<RegistrationResult>;
+  /** Told of every token issued while registered (the Claude Code helper's cache follows it). */
+  tokenIssued?(connection: McpConnection): Promise<void>;
 }

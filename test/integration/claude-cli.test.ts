@@ -8,14 +8,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClaudeCodeRegistrar } from '../../src/mcp/claudeCode';
+import { ClaudeCodeRegistrar, type ClaudeCodeOptions } from '../../src/mcp/clients/claudeCode';
 import type { McpConnection } from '../../src/mcp/registrar';
+import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { repoRoot } from '../support/fakeContext';
+import { cliBundle, testNode } from '../support/fakeContext';
 
 const defaultBinary = path.join(process.env.ONECLAW_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'oneclaw-realhost'), 'claude-code', 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude');
 const claudeBinary = process.env.ONECLAW_CLAUDE_BIN ?? defaultBinary;
-const helperSource = path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh');
 
 describe('the real Claude Code CLI reads our registration', function () {
   this.timeout(60_000);
@@ -33,8 +33,11 @@ describe('the real Claude Code CLI reads our registration', function () {
     });
   }
 
-  const helperEnv = () => ({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_BASE_URL: emulator.url });
-  const connection = (): McpConnection => ({ url: emulator.mcpUrl, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: true });
+  // The helper's registration fixes the API and the MCP URL: only the key comes from Claude's environment.
+  const helperEnv = () => ({ ONECLAW_AGENT_API_KEY: demo.agentKey });
+  const connection = (): McpConnection => ({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: true });
+  const registrarFor = (options: Partial<ClaudeCodeOptions> = {}) =>
+    new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode, ...options });
 
   before(async function () {
     assert.ok(existsSync(claudeBinary), `The Claude Code CLI is not installed at ${claudeBinary}. Run "bash test/support/setup-claude.sh" (npm test does this), or set ONECLAW_CLAUDE_BIN.`);
@@ -54,7 +57,7 @@ describe('the real Claude Code CLI reads our registration', function () {
   it('shows our entry (user scope, http, URL, vault header) and connects through the headers helper', async () => {
     const state = { numStartups: 7, projects: { [home]: { allowedTools: ['Bash'], history: [{ display: 'hello' }] } }, mcpServers: { other: { type: 'stdio', command: 'true', args: [] } }, userID: 'abc' };
     await fs.writeFile(path.join(home, '.claude.json'), JSON.stringify(state, null, 2));
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
+    const registrar = registrarFor();
     assert.equal((await registrar.register(connection())).ok, true);
 
     const get = await claude(['mcp', 'get', '1claw'], helperEnv());
@@ -73,7 +76,7 @@ describe('the real Claude Code CLI reads our registration', function () {
     const after = JSON.parse(await fs.readFile(path.join(home, '.claude.json'), 'utf8'));
     assert.deepEqual(after.projects[home].allowedTools, ['Bash']);
     assert.deepEqual(after.mcpServers.other, state.mcpServers.other);
-    assert.equal(after.mcpServers['1claw'].headersHelper.endsWith('oneclaw-mcp-headers'), true);
+    assert.equal(after.mcpServers['1claw'].headersHelper, path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw'));
 
     // Unregistering leaves Claude Code a valid file without our entry.
     await registrar.unregister();
@@ -83,15 +86,31 @@ describe('the real Claude Code CLI reads our registration', function () {
   });
 
   it('fails to connect when the helper has no credential (no silent success)', async () => {
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
-    await registrar.register(connection());
+    await registrarFor().register(connection());
     const list = await claude(['mcp', 'list'], { ONECLAW_BASE_URL: emulator.url });
     assert.match(list, /1claw: .* - ✘ Failed to connect/);
   });
 
+  it('registers through `claude mcp add-json --scope user` when claude is installed, and removes with `claude mcp remove`', async () => {
+    await fs.writeFile(path.join(home, '.claude.json'), JSON.stringify({ numStartups: 2, mcpServers: { other: { type: 'stdio', command: 'true', args: [] } } }, null, 2));
+    const registrar = registrarFor({ claudeBinary });
+    const result = await registrar.register(connection());
+    assert.equal(result.ok, true, result.detail);
+    assert.match(result.detail, /claude mcp add-json --scope user/);
+    const written = JSON.parse(await fs.readFile(path.join(home, '.claude.json'), 'utf8'));
+    assert.deepEqual(written.mcpServers['1claw'], { type: 'http', url: emulator.mcpUrl, headers: { 'X-Vault-ID': demo.vaultId }, headersHelper: path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw') });
+    assert.match(await claude(['mcp', 'get', '1claw'], helperEnv()), /Status: ✔ Connected/);
+    // Re-checked at every start: an unchanged entry is left alone (no second add).
+    assert.match((await registrar.register(connection())).detail, /already up to date/);
+    const removed = await registrar.unregister();
+    assert.match(removed.detail, /claude mcp remove --scope user/);
+    assert.equal(JSON.parse(await fs.readFile(path.join(home, '.claude.json'), 'utf8')).mcpServers['1claw'], undefined);
+    assert.ok(!existsSync(path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw')), 'the helper wrapper was left behind');
+  });
+
   it('reads a static entry from $CLAUDE_CONFIG_DIR and connects with it', async () => {
     const configDir = path.join(home, 'claude-config');
-    const registrar = new ClaudeCodeRegistrar({ env: { CLAUDE_CONFIG_DIR: configDir }, home, serverName: '1claw', style: 'static', helperSource });
+    const registrar = registrarFor({ env: { CLAUDE_CONFIG_DIR: configDir }, style: 'static' });
     await registrar.register(connection());
     const env = { CLAUDE_CONFIG_DIR: configDir };
     const get = await claude(['mcp', 'get', '1claw'], env);

@@ -13,18 +13,17 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
-import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/cursorFile';
-import { AGENT_KEY_VARIABLE, headersHelperPath, shareableConfig } from '../../src/mcp/entries';
+import { serialiseAgentFile } from '../../src/credentials/agentRecord';
+import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
+import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { AGENT_KEY_VARIABLE, shareableConfig } from '../../src/mcp/entries';
 import type { McpConnection } from '../../src/mcp/registrar';
 import { CursorApiRegistrar } from '../../src/editor/cursorMcp';
 import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
 import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
 import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { repoRoot } from '../support/fakeContext';
-
-const helperSource = path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh');
+import { cliBundle, testNode } from '../support/fakeContext';
 
 interface Endpoint {
   url: string;
@@ -54,7 +53,17 @@ describe('MCP registrations connect for real', function () {
     await emulator?.close();
   });
 
-  const connection = async (fromEnv: boolean): Promise<McpConnection> => ({ url: emulator.mcpUrl, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: fromEnv, token: await tokens.getToken() });
+  const connection = async (fromEnv: boolean): Promise<McpConnection> => ({
+    url: emulator.mcpUrl,
+    apiBaseUrl: emulator.url,
+    vaultId: demo.vaultId,
+    agentKey: demo.agentKey,
+    agentKeyFromEnv: fromEnv,
+    keyFile: fromEnv ? undefined : path.join(home, '.1claw', 'agent.json'),
+    token: await tokens.getToken(),
+  });
+  const claudeRegistrar = (options: { env?: Record<string, string>; style: 'fresh' | 'static' }) =>
+    new ClaudeCodeRegistrar({ env: options.env ?? {}, home, serverName: '1claw', style: options.style, cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
 
   /** Connect with exactly these headers and return the secret paths list_secrets reports. */
   async function listedPaths(endpoint: Endpoint): Promise<string[]> {
@@ -121,28 +130,36 @@ describe('MCP registrations connect for real', function () {
   });
 
   it('Claude Code (default): the entry holds no credential, and its headers helper yields working headers', async () => {
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', helperSource });
+    const registrar = claudeRegistrar({ style: 'fresh' });
     assert.equal((await registrar.register(await connection(true))).ok, true);
     const text = await fs.readFile(claudeConfigPath({}, home), 'utf8');
     assert.ok(!text.includes(demo.agentKey) && !/eyJ/.test(text), 'a credential was written to ~/.claude.json');
     const entry = JSON.parse(text).mcpServers['1claw'];
     assert.deepEqual(Object.keys(entry).sort(), ['headers', 'headersHelper', 'type', 'url']);
     assert.equal(entry.type, 'http');
-    assert.equal(entry.headersHelper, headersHelperPath(home));
+    assert.equal(entry.headersHelper, path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw'));
     assert.equal((await fs.stat(entry.headersHelper)).mode & 0o777, 0o700);
 
-    // With the key in the environment (Coder), and from the 0600 cache (bootstrap).
-    const fromEnv = await runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: home, ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_BASE_URL: emulator.url });
+    // With the key in the environment (Coder): Claude Code passes the server's URL; nothing else is needed.
+    const asClaude = { PATH: process.env.PATH, CLAUDE_CODE_MCP_SERVER_URL: entry.url };
+    const fromEnv = await runHelper(entry.headersHelper, { ...asClaude, ONECLAW_AGENT_API_KEY: demo.agentKey });
     assertDemoPaths(await listedPaths({ url: entry.url, headers: { ...entry.headers, ...fromEnv } }));
-    await fs.writeFile(path.join(home, '.1claw', 'agent.json'), JSON.stringify({ vault_id: demo.vaultId, agent_id: demo.agentId, agent_api_key: demo.agentKey, base_url: emulator.url }, null, 2), { mode: 0o600 });
-    const fromCache = await runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: home });
-    assert.equal(fromCache['X-Vault-ID'], demo.vaultId);
-    assertDemoPaths(await listedPaths({ url: entry.url, headers: { ...entry.headers, ...fromCache } }));
-    await assert.rejects(runHelper(entry.headersHelper, { PATH: process.env.PATH, HOME: path.join(home, 'nowhere') }), /no agent key/);
+
+    // From the 0600 agent record (bootstrap), with no token cached yet.
+    await fs.writeFile(path.join(home, '.1claw', 'agent.json'), serialiseAgentFile({ vaultId: demo.vaultId, agentId: demo.agentId, agentKey: demo.agentKey }), { mode: 0o600 });
+    const registration = JSON.parse(await fs.readFile(path.join(home, '.1claw', 'mcp-helper-1claw.json'), 'utf8')) as { token_cache: string };
+    await fs.rm(registration.token_cache, { force: true });
+    assert.equal((await registrar.register(await connection(false))).ok, true);
+    const fromFile = await runHelper(entry.headersHelper, asClaude);
+    assert.equal(fromFile['X-Vault-ID'], demo.vaultId);
+    assertDemoPaths(await listedPaths({ url: entry.url, headers: { ...entry.headers, ...fromFile } }));
+
+    // Asked for any other server, it refuses.
+    await assert.rejects(runHelper(entry.headersHelper, { ...asClaude, CLAUDE_CODE_MCP_SERVER_URL: 'https://elsewhere.example/mcp' }), /refusing/);
   });
 
   it('Claude Code (static): the entry carries the agent key, in a 0600 file, and connects', async () => {
-    const registrar = new ClaudeCodeRegistrar({ env: { CLAUDE_CONFIG_DIR: path.join(home, 'claude-config') }, home, serverName: '1claw', style: 'static', helperSource });
+    const registrar = claudeRegistrar({ env: { CLAUDE_CONFIG_DIR: path.join(home, 'claude-config') }, style: 'static' });
     await registrar.register(await connection(false));
     const file = path.join(home, 'claude-config', '.claude.json');
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { OneClawClient } from '../../src/api/client';
-import { claudeConfigPath } from '../../src/mcp/claudeCode';
+import { claudeConfigPath } from '../../src/mcp/clients/claudeCode';
 import { startEmulator, type Emulator } from '../emulator';
 import { CoreStack, printTable } from './stack';
 
@@ -68,9 +68,9 @@ const scenarios: Scenario[] = [
     fault: 'token revoked mid-session',
     expected: 'connected',
     async inject(stack) {
-      await new OneClawClient({ baseUrl: stackUrl(stack) }).revokeToken(stack.controller.currentToken!.token);
+      await new OneClawClient({ baseUrl: stackUrl(stack) }).revokeToken(stack.session.currentToken!.token);
       // The next API call gets 401, re-exchanges once, and succeeds.
-      await stack.controller.listSecrets(stack.controller.vaultId!);
+      await stack.session.listSecrets(stack.session.vaultId!);
     },
     async clear() {},
     recoveryLimitMs: 0,
@@ -83,7 +83,7 @@ const scenarios: Scenario[] = [
       await untilRefreshFails('revoked')(stack);
     },
     async clear(stack, emulator) {
-      await stack.controller.bootstrap(emulator.demo!.humanKey, { origin: 'prompt' });
+      await stack.access.bootstrap(emulator.demo!.humanKey);
     },
     recoveryLimitMs: BACKOFF_CAP_MS,
     async extraCheck(stack) {
@@ -96,10 +96,10 @@ const scenarios: Scenario[] = [
     expected: 'error',
     async inject(stack, emulator) {
       emulator.deleteVault(emulator.demo!.vaultId);
-      await stack.controller.refresh().catch(() => undefined);
+      await stack.access.refresh().catch(() => undefined);
     },
     async clear(stack, emulator) {
-      await stack.controller.bootstrap(emulator.demo!.humanKey, { origin: 'prompt' });
+      await stack.access.bootstrap(emulator.demo!.humanKey);
     },
     recoveryLimitMs: BACKOFF_CAP_MS,
   },
@@ -107,9 +107,9 @@ const scenarios: Scenario[] = [
     fault: 'policy narrowed to api-keys/*',
     expected: 'connected',
     async inject(stack, emulator) {
-      const before = (await stack.controller.listSecrets(emulator.demo!.vaultId)).length;
+      const before = (await stack.session.listSecrets(emulator.demo!.vaultId)).length;
       emulator.setPolicies(emulator.demo!.vaultId, emulator.demo!.agentId, ['api-keys/*']);
-      const after = await stack.controller.listSecrets(emulator.demo!.vaultId);
+      const after = await stack.session.listSecrets(emulator.demo!.vaultId);
       assert.ok(after.length < before && after.every((s) => s.path.startsWith('api-keys/')), 'narrowing did not take effect');
     },
     async clear() {},
@@ -120,7 +120,7 @@ const scenarios: Scenario[] = [
     expected: 'connected',
     async inject(stack, emulator) {
       emulator.setClockSkew(3_600);
-      await stack.controller.refresh();
+      await stack.access.refresh();
       assertSaneExpiry(stack);
     },
     async clear(_stack, emulator) {
@@ -133,7 +133,7 @@ const scenarios: Scenario[] = [
     expected: 'connected',
     async inject(stack, emulator) {
       emulator.setClockSkew(-7_200);
-      await stack.controller.refresh();
+      await stack.access.refresh();
       assertSaneExpiry(stack);
     },
     async clear(_stack, emulator) {
@@ -147,7 +147,7 @@ let currentEmulatorUrl = '';
 const stackUrl = (_stack: CoreStack) => currentEmulatorUrl;
 
 function assertSaneExpiry(stack: CoreStack): void {
-  const token = stack.controller.currentToken!;
+  const token = stack.session.currentToken!;
   const lifetime = token.expiresAt - stack.clock.now();
   assert.ok(lifetime > 50 * 60_000 && lifetime <= 60 * 60_000, `token lifetime ${lifetime} ms under skew`);
 }

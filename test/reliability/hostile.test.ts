@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { OneClawError } from '../../src/api/errors';
 import type { SecretMetadata } from '../../src/api/schemas';
-import { cacheLocations, readCacheFile } from '../../src/credentials/cacheFile';
+import { readAgentFile } from '../../src/credentials/agentRecord';
+import { cacheLocations } from '../../src/credentials/home';
 import { readWorkspaceEnvironment } from '../../src/credentials/environment';
 import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/configFile';
 import { DEFAULT_SETTINGS, resolveEndpoints, sanitiseSettings } from '../../src/settings';
@@ -198,7 +199,7 @@ describe('reliability: hostile input', function () {
       const location = cacheLocations(home)[0]!;
       await fs.mkdir(path.dirname(location.path), { recursive: true });
       await prepare(location.path);
-      const read = await readCacheFile(location);
+      const read = await readAgentFile(location.path);
       assert.equal(read.kind, 'invalid');
       assert.match(read.kind === 'invalid' ? read.problem : '', expect);
       return `ignored with a note: ${(read.kind === 'invalid' ? read.problem : '').replace(home, '~')}`;

@@ -11,8 +11,15 @@ import * as path from 'node:path';
 import { canaryKind, filesUnder, type CanaryKind } from '../realhost/lib/scan';
 import { printTable } from './stack';
 
-/** Files whose job is to hold a credential (the bootstrap caches, static-style MCP entries). */
-const CREDENTIAL_FILES = [/\/\.1claw\/agent\.json$/, /\/\.coder-modules\/kmjones1979\/oneclaw\/bootstrap\.json$/, /\/\.1claw\/bootstrap\.json$/, /\/\.claude\.json$/, /\/\.cursor\/mcp\.json$/, /\/\.provision\/[^/]+\.json$/, /\.tfstate(\.backup)?$/];
+/** Files whose job is to hold a credential (the bootstrap caches, static-style MCP entries), and which kinds each may hold. */
+const CREDENTIAL_FILES: Array<{ pattern: RegExp; kinds: readonly CanaryKind[] }> = [
+  ...[/\/\.1claw\/agent\.json$/, /\/\.coder-modules\/kmjones1979\/oneclaw\/bootstrap\.json$/, /\/\.1claw\/bootstrap\.json$/, /\/\.claude\.json$/, /\/\.cursor\/mcp\.json$/, /\/\.provision\/[^/]+\.json$/, /\.tfstate(\.backup)?$/].map((pattern) => ({
+    pattern,
+    kinds: ['agent key', 'JWT', 'other credential'] as const,
+  })),
+  // The headers helper's token cache (~/.1claw/run or $XDG_RUNTIME_DIR/1claw): a token, never a key.
+  { pattern: /\/(\.1claw\/run|1claw)\/mcp-token-[A-Za-z0-9_-]+$/, kinds: ['JWT'] },
+];
 
 export interface LeakFinding {
   file: string;
@@ -51,9 +58,9 @@ export function scanTree(root: string, canaries: readonly string[], exclude: (fi
     const kinds = new Set<CanaryKind>();
     for (const needle of needles) if (data.includes(needle.utf8) || data.includes(needle.utf16)) kinds.add(needle.kind);
     for (const kind of kinds) {
-      const holder = CREDENTIAL_FILES.some((pattern) => pattern.test(file));
-      const allowed = holder && kind !== 'secret value' && kind !== 'human key' && mode === 0o600;
-      const why = allowed ? 'credential file, 0600' : holder ? (mode !== 0o600 ? `credential file with mode ${mode.toString(8)}` : `${kind} in a credential file`) : 'not a credential file';
+      const holder = CREDENTIAL_FILES.find((entry) => entry.pattern.test(file));
+      const allowed = holder !== undefined && holder.kinds.includes(kind) && mode === 0o600;
+      const why = allowed ? 'credential file, 0600' : holder ? (mode !== 0o600 ? `credential file with mode ${mode.toString(8)}` : `${kind} in a file meant for ${holder.kinds.join(', ')}`) : 'not a credential file';
       findings.push({ file: path.relative(root, file), kind, allowed, why });
     }
   }

@@ -1,23 +1,24 @@
 /**
- * The extension's whole core (controller, token manager, MCP coordinator with the Claude Code and
- * Cursor-file registrations, status presentation) in a temp HOME against the emulator, on a
- * controllable clock — what the editor layer wires together, minus the editor.
+ * The extension's whole core (workspace access, session, token manager, MCP coordinator with the
+ * Claude Code and Cursor-file registrations, status presentation) in a temp HOME against the
+ * emulator, on a controllable clock — what the editor layer wires together, minus the editor.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConnectionController } from '../../src/credentials/controller';
+import type { AgentSession } from '../../src/credentials/session';
 import type { ConnectionState } from '../../src/credentials/state';
-import { sessionOf } from '../../src/credentials/state';
-import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/claudeCode';
+import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
+import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
+import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/cursorFile';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { presentStatus } from '../../src/views/statusPresentation';
 import type { Emulator } from '../emulator';
 import { FakeClock } from '../support/fakeClock';
-import { MemoryMemento, MemorySecrets, repoRoot } from '../support/fakeContext';
+import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
 
 export const THEIR_CLAUDE_STATE = { numStartups: 9, projects: { '/src/app': { allowedTools: ['Bash'] } }, mcpServers: { theirs: { type: 'stdio', command: 'their-server' } } };
 export const THEIR_CURSOR_STATE = { mcpServers: { github: { url: 'https://example.test/mcp', headers: { 'X-Team': 'a' } } } };
@@ -26,7 +27,7 @@ export class CoreStack {
   readonly clock = new FakeClock();
   readonly states: ConnectionState[] = [];
   readonly log: string[] = [];
-  controller!: ConnectionController;
+  access!: WorkspaceAccess;
   coordinator!: McpCoordinator;
   home!: string;
 
@@ -43,43 +44,32 @@ export class CoreStack {
     await fs.writeFile(cursorConfigPath(this.home), JSON.stringify(THEIR_CURSOR_STATE, null, 2));
     const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...this.settings };
     const logger = createLogger((level, message) => this.log.push(`${level}: ${message}`));
-    this.controller = new ConnectionController({
+    const ctx = { env: {}, home: this.home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode };
+    this.access = new WorkspaceAccess({
       env: { ONECLAW_BASE_URL: this.emulator.url, ONECLAW_MCP_URL: this.emulator.mcpUrl, ...this.env },
       home: this.home,
       secrets: new MemorySecrets(),
-      memento: new MemoryMemento(),
       settings: () => settings,
+      cleanup: () => new KnownClientsCleanup(ctx, ['1claw']),
       clock: this.clock,
       logger,
       clientOptions: { timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
     });
-    this.controller.onDidChangeState((s) => this.states.push(s));
-    const registrars = [
-      new ClaudeCodeRegistrar({ env: {}, home: this.home, serverName: '1claw', style: 'fresh', helperSource: path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh') }),
-      new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' }),
-    ];
-    const controller = this.controller;
-    this.coordinator = new McpCoordinator(
-      {
-        onDidChangeState: controller.onDidChangeState,
-        connection: () => {
-          const session = sessionOf(controller.state);
-          const credentials = controller.credentials;
-          if (!session || !credentials) return undefined;
-          return { url: this.emulator.mcpUrl, vaultId: session.vaultId, agentKey: credentials.agentKey, agentKeyFromEnv: credentials.source === 'environment', token: controller.currentToken?.token };
-        },
-      },
-      () => registrars,
-      logger,
-    );
-    await this.controller.start();
-    await this.controller.settled(10_000);
+    this.session.onDidChangeState((s) => this.states.push(s));
+    const registrars = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' })];
+    this.coordinator = new McpCoordinator(this.session, () => registrars, logger);
+    await this.access.start();
+    await this.session.settled(10_000);
     await this.coordinator.settled();
     return this;
   }
 
+  get session(): AgentSession {
+    return this.access.session;
+  }
+
   get state(): ConnectionState {
-    return this.controller.state;
+    return this.session.state;
   }
 
   /** What the status bar would show now. */
@@ -111,14 +101,14 @@ export class CoreStack {
 
   async dispose(): Promise<void> {
     this.coordinator?.dispose();
-    this.controller?.dispose();
+    this.access?.dispose();
     await fs.rm(this.home, { recursive: true, force: true });
   }
 }
 
 /** Fixed-width table for the suite's report. */
-export function printTable(title: string, headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+export function printTable(title: string, headers: string[], rows: string[][], maxWidth = 60): void {
+  const widths = headers.map((h, i) => Math.min(maxWidth, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ');
   console.log(`\n${title}`);
   console.log(line(headers));

@@ -47,3 +47,16 @@ export function fakeExtensionContext(): { context: any; secrets: MemorySecrets; 
   };
   return { context, secrets, globalState, subscriptions };
 }
+
+/** The `oneclaw` CLI bundle `npm run build` writes (the headers helper runs it). */
+export const cliBundle = path.join(repoRoot, 'dist', 'oneclaw.js');
+
+/** The Node a helper wrapper written by the tests runs: this one. */
+export const testNode = { path: process.execPath, electron: false };
+
+/** For suites that never revoke: a cleanup that finds nothing to clean. */
+export const noCleanup = {
+  removeEverywhere: async () => ({ removed: [] as string[], problems: [] as string[] }),
+  filesContaining: async () => [] as string[],
+  cachedTokens: async () => [] as string[],
+};

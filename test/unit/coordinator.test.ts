@@ -42,7 +42,7 @@ describe('MCP coordinator', () => {
     await coordinator.settled();
   };
   const connect = (vaultId: string, token: string, agentKey = 'ocv_key-one') => {
-    connection = { url: 'https://mcp.test/mcp', vaultId, agentKey, agentKeyFromEnv: true, token };
+    connection = { url: 'https://mcp.test/mcp', apiBaseUrl: 'https://api.test', vaultId, agentKey, agentKeyFromEnv: true, token };
     return go({ kind: 'connected', session: session(vaultId) });
   };
 

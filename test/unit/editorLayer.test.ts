@@ -169,7 +169,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     }
   });
 
-  it('bootstraps from a typed human key and revokes with confirmation, ending "not configured"', async () => {
+  it('bootstraps from a typed human key and revokes with confirmation, ending "revoked"', async () => {
     const a = await activate({});
     await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');
     assert.equal(statusText(), '$(key) 1Claw: Set up');
@@ -194,8 +194,10 @@ describe('editor layer (vscode stub) against the emulator', function () {
     __stub.messageAnswers.push('Revoke and Delete Agent…');
     __stub.inputBoxAnswers.push(demo.humanKey);
     await run('oneclaw.revoke');
-    assert.equal(a.api.state, 'notConfigured');
+    assert.equal(a.api.state, 'revoked');
+    assert.equal(statusText(), '$(circle-slash) 1Claw: Revoked');
     assert.match(__stub.messages.at(-1)!.text, /access revoked: the current token was revoked, the agent was deleted/);
+    assert.equal(__stub.messages.at(-1)!.level, 'info', 'a revoke that left nothing behind is not a warning');
     assert.deepEqual([...a.secrets.values.keys()], []);
     const claude = JSON.parse(await fs.readFile(path.join(a.home, '.claude.json'), 'utf8'));
     assert.deepEqual(claude.mcpServers, {});

@@ -1,7 +1,7 @@
 /**
- * The connection controller end to end against the emulator, in a temporary HOME: where
- * credentials come from and in what order, first-boot bootstrap (and its rollback), re-bootstrap,
- * revoke, and a scan of everything logged for credentials.
+ * Workspace access (resolution, enrolment, session) end to end against the emulator, in a
+ * temporary HOME: where credentials come from and in what order, first-boot bootstrap (and its
+ * rollback), re-bootstrap, revoke, and a scan of everything logged for credentials.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,62 +9,66 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
+import { serialiseAgentFile as serialiseCache } from '../../src/credentials/agentRecord';
 import { BootstrapError } from '../../src/credentials/bootstrap';
-import { cacheLocations, serialiseCache } from '../../src/credentials/cacheFile';
-import { ConnectionController } from '../../src/credentials/controller';
-import { SECRET_KEYS } from '../../src/credentials/sources';
+import { cacheLocations } from '../../src/credentials/home';
+import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
 import type { ConnectionState } from '../../src/credentials/state';
-import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/claudeCode';
+import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
+import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
+import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/cursorFile';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { until } from '../support/waitFor';
-import { MemoryMemento, MemorySecrets, repoRoot } from '../support/fakeContext';
+import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
 
 const logLines: string[] = [];
 
 interface Harness {
-  controller: ConnectionController;
+  access: WorkspaceAccess;
   secrets: MemorySecrets;
-  memento: MemoryMemento;
   home: string;
   states: ConnectionState[];
 }
 
-describe('connection controller against the emulator', function () {
+const logger = createLogger((level, message) => logLines.push(`${level}: ${message}`));
+
+describe('workspace access against the emulator', function () {
   this.timeout(30_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
   const homes: string[] = [];
-  const controllers: ConnectionController[] = [];
+  const accesses: WorkspaceAccess[] = [];
 
-  async function harness(env: Record<string, string | undefined>, options: { home?: string; secrets?: MemorySecrets; memento?: MemoryMemento; settings?: Partial<ExtensionSettings> } = {}): Promise<Harness> {
+  const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
+
+  async function harness(env: Record<string, string | undefined>, options: { home?: string; secrets?: MemorySecrets; settings?: Partial<ExtensionSettings> } = {}): Promise<Harness> {
     const home = options.home ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-ctl-')));
     homes.push(home);
     const secrets = options.secrets ?? new MemorySecrets();
-    const memento = options.memento ?? new MemoryMemento();
     const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...options.settings, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'ws-vault', agentName: 'ws-agent', ...options.settings?.bootstrap } };
-    const controller = new ConnectionController({
+    const access = new WorkspaceAccess({
       env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
       home,
       secrets,
-      memento,
       settings: () => settings,
-      logger: createLogger((level, message) => logLines.push(`${level}: ${message}`)),
+      cleanup: () => new KnownClientsCleanup(clientContext(home), ['1claw']),
+      logger,
       clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
       tokenRetry: { baseMs: 50, maxMs: 200 },
     });
-    controllers.push(controller);
+    accesses.push(access);
     const states: ConnectionState[] = [];
-    controller.onDidChangeState((s) => states.push(s));
-    return { controller, secrets, memento, home, states };
+    access.session.onDidChangeState((s) => states.push(s));
+    return { access, secrets, home, states };
   }
 
   async function startAndSettle(h: Harness): Promise<ConnectionState> {
-    await h.controller.start();
-    return h.controller.settled(10_000);
+    await h.access.start();
+    return h.access.session.settled(10_000);
   }
 
   const humanClient = async () => {
@@ -78,7 +82,7 @@ describe('connection controller against the emulator', function () {
   });
   afterEach(() => emulator.clearFaults());
   after(async () => {
-    for (const c of controllers) c.dispose();
+    for (const a of accesses) a.dispose();
     await emulator?.close();
     for (const home of homes) await fs.rm(home, { recursive: true, force: true });
   });
@@ -91,7 +95,7 @@ describe('connection controller against the emulator', function () {
       assert.equal(state.kind === 'connected' && state.session.vaultName, demo.vaultName);
       assert.equal(state.kind === 'connected' && state.session.source, 'environment');
       assert.deepEqual(h.states.slice(0, 2).map((s) => s.kind), ['connecting', 'connected']);
-      await until(() => h.controller.state.kind === 'connected' && h.controller.state.session.agentName === demo.agentName, 5_000, 'the agent name');
+      await until(() => h.access.session.state.kind === 'connected' && h.access.session.state.session.agentName === demo.agentName, 5_000, 'the agent name');
       assert.equal(await fs.readdir(h.home).then((f) => f.length), 0, 'environment credentials must not be copied to disk');
     });
 
@@ -135,12 +139,13 @@ describe('connection controller against the emulator', function () {
       assert.equal((await fs.stat(ours)).mode & 0o777, 0o600);
       assert.equal((await fs.stat(path.dirname(ours))).mode & 0o777, 0o700);
       assert.equal(JSON.parse(await fs.readFile(ours, 'utf8')).agent_api_key, demo.agentKey);
-      assert.ok(h.secrets.values.get(SECRET_KEYS.agent)?.includes(demo.vaultId));
+      assert.ok(h.secrets.values.get(AGENT_SECRET_KEY)?.includes(demo.vaultId));
     });
 
     it('falls back to SecretStorage and restores the cache file from it', async () => {
       const secrets = new MemorySecrets();
-      await secrets.store(SECRET_KEYS.agent, JSON.stringify({ agentKey: demo.agentKey, vaultId: demo.vaultId }));
+      // The camelCase shape versions before round 2 stored.
+      await secrets.store(AGENT_SECRET_KEY, JSON.stringify({ agentKey: demo.agentKey, vaultId: demo.vaultId }));
       const h = await harness({}, { secrets });
       const state = await startAndSettle(h);
       assert.equal(state.kind === 'connected' && state.session.source, 'secret-storage');
@@ -151,7 +156,7 @@ describe('connection controller against the emulator', function () {
       const { client, token } = await humanClient();
       const other = await client.createAgent(token, { name: 'cache-agent', vault_ids: [demo.vaultId] });
       const secrets = new MemorySecrets();
-      await secrets.store(SECRET_KEYS.agent, JSON.stringify({ agentKey: 'ocv_from-secret-storage', vaultId: demo.vaultId }));
+      await secrets.store(AGENT_SECRET_KEY, JSON.stringify({ agentKey: 'ocv_from-secret-storage', vaultId: demo.vaultId }));
       const withCache = async (env: Record<string, string>) => {
         const h = await harness(env, { secrets });
         await fs.mkdir(path.join(h.home, '.1claw'), { recursive: true });
@@ -198,9 +203,9 @@ describe('connection controller against the emulator', function () {
 
       const humanTokens = emulator.requestLog().filter((e) => e.route === 'DELETE /v1/auth/token' && e.principal.startsWith('user:'));
       assert.ok(humanTokens.length >= 1 && humanTokens.every((e) => e.status === 204), 'the human session token was not revoked');
-      assert.equal(h.secrets.values.get(SECRET_KEYS.pendingHumanKey), undefined);
-      assert.ok(!h.secrets.values.get(SECRET_KEYS.agent)?.includes(demo.humanKey));
-      assert.ok(!h.controller.hasTemplateHumanKey, 'the human key must be forgotten');
+      assert.ok(![...h.secrets.values.values()].some((v) => v.includes(demo.humanKey)), 'the human key reached SecretStorage');
+      assert.ok(h.secrets.values.get(AGENT_SECRET_KEY)?.includes(agent.id));
+      assert.ok(!h.access.hasTemplateHumanCredential, 'the human key must be forgotten');
     });
 
     it('reuses the cache on the next start instead of bootstrapping again', async () => {
@@ -224,16 +229,16 @@ describe('connection controller against the emulator', function () {
       try {
         await fs.writeFile(`${cache}.lock`, `${script.pid}\n`, { flag: 'wx' });
         const humanExchanges = emulator.stats().humanTokenExchanges;
-        const started = h.controller.start();
+        const started = h.access.start();
         await new Promise((resolve) => setTimeout(resolve, 400));
         assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'enrolled while the script held the lock');
         await fs.writeFile(cache, serialiseCache({ agentKey: scripted.api_key!, vaultId: demo.vaultId, agentId: scripted.agent.id }), { mode: 0o600 });
         await fs.rm(`${cache}.lock`);
         await started;
-        const state = await h.controller.settled();
+        const state = await h.access.session.settled();
         assert.equal(state.kind === 'connected' && state.session.agentId, scripted.agent.id);
         assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'the human key was used although the script had enrolled');
-        assert.ok(!h.controller.hasTemplateHumanKey);
+        assert.ok(!h.access.hasTemplateHumanCredential);
         await assert.rejects(fs.stat(`${cache}.lock`), 'the lock was left behind');
       } finally {
         script.kill();
@@ -245,7 +250,7 @@ describe('connection controller against the emulator', function () {
       const agentsBefore = emulator.listAgents().map((a) => a.id);
       const h = await harness({});
       await startAndSettle(h);
-      await assert.rejects(h.controller.bootstrap(demo.humanKey, { origin: 'prompt' }), (err: unknown) => {
+      await assert.rejects(h.access.bootstrap(demo.humanKey), (err: unknown) => {
         assert.ok(err instanceof BootstrapError);
         assert.equal(err.step, 'create policy');
         assert.match(err.message, /Bootstrap failed at "create policy"/);
@@ -255,8 +260,8 @@ describe('connection controller against the emulator', function () {
       });
       assert.deepEqual(emulator.listAgents().map((a) => a.id), agentsBefore, 'an agent was orphaned');
       assert.ok(!emulator.listVaults().some((v) => v.name === 'ws-vault'), 'the vault created by the failed run remains');
-      assert.equal(h.controller.state.kind, 'error');
-      assert.equal(h.secrets.values.get(SECRET_KEYS.pendingHumanKey), undefined, 'the human key stayed in SecretStorage');
+      assert.equal(h.access.session.state.kind, 'error');
+      assert.ok(![...h.secrets.values.values()].some((v) => v.includes(demo.humanKey)), 'the human key reached SecretStorage');
       assert.equal(await fs.stat(cacheLocations(h.home)[0]!.path).catch(() => undefined), undefined);
       const revocations = emulator.requestLog().filter((e) => e.route === 'DELETE /v1/auth/token' && e.principal.startsWith('user:'));
       assert.ok(revocations.length > 0, 'the human token must be revoked even after a failure');
@@ -265,12 +270,13 @@ describe('connection controller against the emulator', function () {
     it('is idempotent, and re-bootstrap replaces the agent (the old key stops working)', async () => {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'idem-vault', agentName: 'idem-agent' } } });
       await startAndSettle(h);
-      const first = await h.controller.bootstrap(demo.humanKey, { origin: 'prompt' });
-      await h.controller.settled();
-      const second = await h.controller.bootstrap(demo.humanKey, { origin: 'prompt' });
-      assert.equal((await h.controller.settled()).kind, 'connected');
+      const first = (await h.access.bootstrap(demo.humanKey)).agent;
+      await h.access.session.settled();
+      const secondRun = await h.access.bootstrap(demo.humanKey);
+      const second = secondRun.agent;
+      assert.equal((await h.access.session.settled()).kind, 'connected');
       assert.equal(second.vaultId, first.vaultId, 'the vault must be reused');
-      assert.deepEqual(second.replacedAgentIds, [first.agentId]);
+      assert.deepEqual(secondRun.replacedAgentIds, [first.agentId]);
       const live = emulator.listAgents().filter((a) => a.name === 'idem-agent' && !a.deleted);
       assert.deepEqual(live.map((a) => a.id), [second.agentId]);
       const policies = emulator.listPolicies(first.vaultId);
@@ -283,15 +289,15 @@ describe('connection controller against the emulator', function () {
       const h = await harness({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
       await startAndSettle(h);
       emulator.injectFault({ route: 'POST /v1/agents', status: 503 });
-      await assert.rejects(h.controller.bootstrap(demo.humanKey, { origin: 'prompt' }), BootstrapError);
-      assert.equal((await h.controller.settled()).kind, 'connected');
-      assert.equal(h.controller.credentials?.agentKey, demo.agentKey);
+      await assert.rejects(h.access.bootstrap(demo.humanKey), BootstrapError);
+      assert.equal((await h.access.session.settled()).kind, 'connected');
+      assert.equal(h.access.session.agent?.agent.agentKey, demo.agentKey);
     });
 
     it('refuses a wrong human key with a clear sentence', async () => {
       const h = await harness({});
       await startAndSettle(h);
-      await assert.rejects(h.controller.bootstrap('1ck_wrongwrongwrongwrong', { origin: 'prompt' }), /refused the human API key \(401\)/);
+      await assert.rejects(h.access.bootstrap('1ck_wrongwrongwrongwrong'), /refused the human API key \(401\)/);
     });
   });
 
@@ -299,35 +305,27 @@ describe('connection controller against the emulator', function () {
     it('revokes the JWT, deletes the agent, removes MCP entries and every stored credential', async () => {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'revoke-vault', agentName: 'revoke-agent' } } });
       await startAndSettle(h);
-      const boot = await h.controller.bootstrap(demo.humanKey, { origin: 'prompt' });
-      await h.controller.settled();
+      const boot = (await h.access.bootstrap(demo.humanKey)).agent;
+      await h.access.session.settled();
 
       // MCP registrations follow the connection, as in the editor.
       await fs.writeFile(path.join(h.home, '.claude.json'), JSON.stringify({ mcpServers: { theirs: { url: 't' } }, numStartups: 3 }, null, 2));
-      const registrars = [
-        new ClaudeCodeRegistrar({ env: {}, home: h.home, serverName: '1claw', style: 'fresh', helperSource: path.join(repoRoot, 'terraform', 'scripts', 'oneclaw-mcp-headers.sh') }),
-        new CursorFileRegistrar({ home: h.home, serverName: '1claw', style: 'static' }),
-      ];
-      const controller = h.controller;
-      const coordinator = new McpCoordinator(
-        {
-          onDidChangeState: controller.onDidChangeState,
-          connection: () => (controller.credentials && controller.vaultId ? { url: emulator.mcpUrl, vaultId: controller.vaultId, agentKey: controller.credentials.agentKey, agentKeyFromEnv: false, token: controller.currentToken?.token } : undefined),
-        },
-        () => registrars,
-        createLogger((l, m) => logLines.push(`${l}: ${m}`)),
-      );
+      const registrars = [new ClaudeCodeRegistrar(clientContext(h.home)), new CursorFileRegistrar({ home: h.home, serverName: '1claw', style: 'static' })];
+      const session = h.access.session;
+      const coordinator = new McpCoordinator(session, () => registrars, logger);
       await coordinator.registerAll();
       assert.ok(JSON.parse(await fs.readFile(claudeConfigPath({}, h.home), 'utf8')).mcpServers['1claw']);
       assert.ok(JSON.parse(await fs.readFile(cursorConfigPath(h.home), 'utf8')).mcpServers['1claw']);
-      const jwt = controller.currentToken!.token;
+      const jwt = session.currentToken!.token;
 
-      const report = await controller.revoke(demo.humanKey);
+      const { report, message, warning } = await h.access.revoke(demo.humanKey);
       await coordinator.settled();
-      assert.deepEqual([report.tokenRevoked, report.agentDeleted, report.caveat], [true, true, undefined]);
+      assert.deepEqual([report.tokensRevoked >= 1, report.agentDeleted, report.keyStillWorks, report.stillHolding, report.problems], [true, true, false, [], []]);
+      assert.equal(warning, false, message);
+      assert.match(message, /access revoked: the current token was revoked, the agent was deleted/);
       assert.ok(emulator.isTokenRevoked(jwt), 'the JWT is still accepted');
       await assert.rejects(new OneClawClient({ baseUrl: emulator.url }).exchangeAgentKey(boot.agentKey), /401/);
-      assert.equal(controller.state.kind, 'notConfigured');
+      assert.equal(session.state.kind, 'revoked');
       assert.deepEqual([...h.secrets.values.keys()], []);
       assert.equal(await fs.stat(cacheLocations(h.home)[0]!.path).catch(() => undefined), undefined);
       const claude = JSON.parse(await fs.readFile(claudeConfigPath({}, h.home), 'utf8'));
@@ -335,6 +333,7 @@ describe('connection controller against the emulator', function () {
       assert.deepEqual(JSON.parse(await fs.readFile(cursorConfigPath(h.home), 'utf8')).mcpServers, {});
       const everything = await readTree(h.home);
       assert.ok(!everything.includes(boot.agentKey), 'the agent key is still on disk');
+      assert.ok(!everything.includes(jwt), 'a token is still on disk');
       coordinator.dispose();
     });
 
@@ -344,13 +343,15 @@ describe('connection controller against the emulator', function () {
       const env = { ONECLAW_AGENT_API_KEY: injected.api_key!, ONECLAW_VAULT_ID: demo.vaultId };
       const h = await harness(env);
       await startAndSettle(h);
-      const report = await h.controller.revoke();
-      assert.equal(report.tokenRevoked, true);
+      const { report, message, warning } = await h.access.revoke();
+      assert.equal(report.tokensRevoked, 1);
       assert.equal(report.agentDeleted, false);
-      assert.match(report.caveat ?? '', /stays until an administrator deletes it/);
-      assert.ok(!JSON.stringify([...h.memento.values.values()]).includes(injected.api_key!), 'the key itself was stored');
+      assert.equal(report.keyStillWorks, true);
+      assert.equal(warning, true);
+      assert.match(message, /The agent key still works: it comes from the workspace template/);
+      assert.ok(!(await readTree(h.home)).includes(injected.api_key!), 'the key itself was stored');
 
-      const again = await harness(env, { memento: h.memento });
+      const again = await harness(env, { home: h.home });
       const state = await startAndSettle(again);
       assert.equal(state.kind, 'revoked');
     });

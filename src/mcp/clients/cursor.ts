@@ -4,11 +4,12 @@
  * references the variable; otherwise it carries the short-lived JWT and is renewed on refresh.
  */
 import * as path from 'node:path';
-import type { CredentialStyle } from '../settings';
-import { editConfigEntry } from './configFile';
+import type { CredentialStyle } from '../../settings';
+import { editConfigEntry } from '../configFile';
+import { cursorEntry, type CursorAuth } from '../entries';
+import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
 import { describe } from './claudeCode';
-import { cursorEntry, type CursorAuth } from './entries';
-import type { McpConnection, McpRegistrar, RegistrationResult } from './registrar';
+import type { KnownClient } from './client';
 
 export function cursorConfigPath(home: string): string {
   return path.join(home, '.cursor', 'mcp.json');
@@ -31,7 +32,7 @@ export class CursorFileRegistrar implements McpRegistrar {
 
   async register(connection: McpConnection): Promise<RegistrationResult> {
     const auth = this.authFor(connection);
-    if (!auth) return { ok: false, detail: `${this.label}: waiting for a token.` };
+    if (!auth) return { ok: false, skipped: true, detail: `${this.label}: not written: with no editor running to renew a token, a credential-free entry needs the key in ONECLAW_AGENT_API_KEY (or choose the "static" credential style).` };
     this.usesToken = auth.kind === 'token';
     const outcome = await editConfigEntry(
       this.configPath,
@@ -52,3 +53,11 @@ export class CursorFileRegistrar implements McpRegistrar {
     return connection.token ? { kind: 'token', token: connection.token } : undefined;
   }
 }
+
+export const cursorClient: KnownClient = {
+  id: 'cursor',
+  label: 'Cursor (mcp.json)',
+  configPath: (ctx) => cursorConfigPath(ctx.home),
+  container: 'mcpServers',
+  registrar: (ctx) => new CursorFileRegistrar({ home: ctx.home, serverName: ctx.serverName, style: ctx.style }),
+};

@@ -1,0 +1,136 @@
+/**
+ * Claude Code, user scope: our entry in `~/.claude.json` (or `$CLAUDE_CONFIG_DIR/.claude.json`).
+ * By default (`fresh`) the entry holds no credential: it runs the headers helper, which answers
+ * from a token cache and exchanges the key at most once per token lifetime. The entry goes
+ * through the real `claude mcp add-json` / `remove` when `claude` is installed, otherwise through
+ * the careful file edit; a `static` entry (it holds the key) always takes the file edit, since a
+ * key must never be a process argument.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import * as path from 'node:path';
+import { keyFingerprint } from '../../credentials/agentRecord';
+import { oneClawHome, type OneClawHome } from '../../credentials/home';
+import { headersLine, writeTokenCache } from '../../credentials/tokenCache';
+import type { CredentialStyle } from '../../settings';
+import { readTextFile } from '../../util/files';
+import type { Logger } from '../../util/log';
+import { editConfigEntry, type ConfigEditOutcome } from '../configFile';
+import { claudeCodeEntry } from '../entries';
+import { installHeadersHelper, removeHeadersHelper, type HelperInstallContext } from '../helper/install';
+import { readRegistration } from '../helper/registration';
+import { readEntry } from '../jsonEdit';
+import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
+import { claudeAddJson, claudeRemove, findClaude, type ClaudeCli } from './claudeCli';
+import type { KnownClient } from './client';
+
+export function claudeConfigPath(env: Readonly<Record<string, string | undefined>>, home: string): string {
+  const dir = env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR.trim() !== '' ? env.CLAUDE_CONFIG_DIR : home;
+  return path.join(dir, '.claude.json');
+}
+
+export interface ClaudeCodeOptions {
+  /** The registering process's environment: CLAUDE_CONFIG_DIR, PATH (for `claude` and `node`), XDG_RUNTIME_DIR. */
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  serverName: string;
+  style: CredentialStyle;
+  /** The `oneclaw` CLI bundle the helper runs (copied to ~/.1claw/bin). */
+  cliSource: string;
+  logger: Logger;
+  /** The `claude` binary; undefined: look on PATH; null: never use it (the file edit only). */
+  claudeBinary?: string | null;
+  /** Test seam: the Node the helper wrapper runs. */
+  node?: HelperInstallContext['node'];
+}
+
+export class ClaudeCodeRegistrar implements McpRegistrar {
+  readonly id = 'claudeCode';
+  readonly label = 'Claude Code';
+  readonly tokenBound = false;
+  private readonly layout: OneClawHome;
+
+  constructor(private readonly options: ClaudeCodeOptions) {
+    this.layout = oneClawHome(options.home);
+  }
+
+  get configPath(): string {
+    return claudeConfigPath(this.options.env, this.options.home);
+  }
+
+  async register(connection: McpConnection): Promise<RegistrationResult> {
+    const target = { url: connection.url, vaultId: connection.vaultId };
+    if (this.options.style === 'static') {
+      const entry = claudeCodeEntry(target, { kind: 'static', agentKey: connection.agentKey });
+      return describe(await this.editFile(entry, true), this.label);
+    }
+    const { wrapper } = await installHeadersHelper({ layout: this.layout, env: this.options.env, cliSource: this.options.cliSource, logger: this.options.logger, node: this.options.node }, this.options.serverName, connection);
+    const entry = claudeCodeEntry(target, { kind: 'helper', helperPath: wrapper });
+    if (isDeepStrictEqual(await this.currentEntry(), entry)) return { ok: true, detail: `${this.label}: ${this.configPath} already up to date.`, path: this.configPath };
+    const cli = this.cli();
+    if (cli) {
+      if ((await this.currentEntry()) !== undefined) await claudeRemove(cli, this.options.serverName);
+      const added = await claudeAddJson(cli, this.options.serverName, entry);
+      if (added.ok && isDeepStrictEqual(await this.currentEntry(), entry)) return { ok: true, detail: `${this.label}: entry added with \`claude mcp add-json --scope user\` (${this.configPath}).`, path: this.configPath };
+      this.options.logger.warn(`${this.label}: \`claude mcp add-json\` did not take (${added.output || 'no output'}); editing ${this.configPath} directly.`);
+    }
+    return describe(await this.editFile(entry, false), this.label);
+  }
+
+  async unregister(): Promise<RegistrationResult> {
+    await removeHeadersHelper(this.layout, this.options.serverName);
+    const cli = this.cli();
+    if (cli && (await this.currentEntry()) !== undefined) {
+      const removed = await claudeRemove(cli, this.options.serverName);
+      if (removed.ok && (await this.currentEntry()) === undefined) return { ok: true, detail: `${this.label}: entry removed with \`claude mcp remove --scope user\` (${this.configPath}).`, path: this.configPath };
+    }
+    return describe(await this.editFile(undefined, false), this.label);
+  }
+
+  /** The editor was issued a token for the registered agent: the helper answers from it, so it never exchanges while the editor runs. */
+  async tokenIssued(connection: McpConnection): Promise<void> {
+    if (this.options.style !== 'fresh' || !connection.token || connection.tokenExpiresAt === undefined) return;
+    const registration = await readRegistration(this.layout.helperRegistration(this.options.serverName)).catch(() => undefined);
+    if (!registration || registration.key_source.fingerprint !== keyFingerprint(connection.agentKey) || registration.vault_id !== connection.vaultId) return;
+    await writeTokenCache(registration.token_cache, { expiresAtSeconds: Math.floor(connection.tokenExpiresAt / 1000), headersLine: headersLine(connection.token, connection.vaultId) });
+  }
+
+  private cli(): ClaudeCli | undefined {
+    const binary = this.options.claudeBinary === null ? undefined : (this.options.claudeBinary ?? findClaude(this.options.env));
+    return binary ? { binary, env: { ...this.options.env, HOME: this.options.home } } : undefined;
+  }
+
+  private async currentEntry(): Promise<unknown> {
+    try {
+      return readEntry((await readTextFile(this.configPath, 32 * 1024 * 1024)).text, 'mcpServers', this.options.serverName);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private editFile(value: Record<string, unknown> | undefined, holdsCredential: boolean): Promise<ConfigEditOutcome> {
+    return editConfigEntry(this.configPath, { container: 'mcpServers', name: this.options.serverName, value }, { holdsCredential });
+  }
+}
+
+export const claudeCodeClient: KnownClient = {
+  id: 'claude-code',
+  label: 'Claude Code',
+  configPath: (ctx) => claudeConfigPath(ctx.env, ctx.home),
+  container: 'mcpServers',
+  registrar: (ctx) => new ClaudeCodeRegistrar(ctx),
+};
+
+export function describe(outcome: ConfigEditOutcome, label: string): RegistrationResult {
+  switch (outcome.status) {
+    case 'written':
+      return { ok: true, detail: `${label}: entry written to ${outcome.path}.`, path: outcome.path };
+    case 'unchanged':
+      return { ok: true, detail: `${label}: ${outcome.path} already up to date.`, path: outcome.path };
+    case 'removed':
+      return { ok: true, detail: `${label}: entry removed from ${outcome.path}.`, path: outcome.path };
+    case 'skipped': {
+      const backup = outcome.backupPath ? ` A copy of what was there is at ${outcome.backupPath}.` : '';
+      return { ok: false, detail: `${label} was skipped: ${outcome.reason}.${backup}`, path: outcome.path, backupPath: outcome.backupPath };
+    }
+  }
+}

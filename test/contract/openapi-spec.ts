@@ -7,8 +7,19 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { allowedExtraField, deviationFor } from './deviations';
 
+/** ONECLAW_OPENAPI_PATH, else the nearest `shared/1claw/openapi.json` above the working directory (worktrees sit deeper than main). */
 export function specPath(): string {
-  return process.env['ONECLAW_OPENAPI_PATH'] ?? path.resolve('../shared/1claw/openapi.json');
+  const explicit = process.env['ONECLAW_OPENAPI_PATH'];
+  if (explicit !== undefined && explicit !== '') return explicit;
+  let dir = path.resolve('..');
+  for (let depth = 0; depth < 6; depth += 1) {
+    const candidate = path.join(dir, 'shared', '1claw', 'openapi.json');
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.resolve('../shared/1claw/openapi.json');
 }
 
 type Json = Record<string, unknown>;
@@ -115,18 +126,24 @@ export class OpenApiSpec {
     return validate;
   }
 
-  /** Returns a list of problems (empty = conforms). */
-  check(observed: Observed): string[] {
+  /**
+   * Returns a list of problems (empty = conforms). `used` collects the deviations this response
+   * needed ("status <operation> <status>" / "field <field>"), so a suite can prove each is still needed.
+   */
+  check(observed: Observed, used?: Set<string>): string[] {
     const problems: string[] = [];
     const { operation, status } = observed;
     let expected = this.hasOperation(operation) ? this.declared(operation, status) : undefined;
     if (expected === undefined) {
       const deviation = deviationFor(operation, status);
       if (deviation === undefined) return [`${operation} answered ${status}, which the spec does not declare and no deviation allows`];
+      used?.add(`status ${deviation.operation} ${deviation.status}`);
       expected = { mediaType: 'application/json', schemaRef: '#/components/schemas/ProblemDetails' };
     }
     if (expected.schemaRef === null) {
-      if (observed.text.length > 0) problems.push(`${operation} ${status}: spec declares no body, got ${observed.text.slice(0, 80)}`);
+      // 204 has no body by definition; elsewhere a response without `content` leaves the body undescribed.
+      if (status === 204 && observed.text.length > 0) problems.push(`${operation} ${status}: a 204 carries a body: ${observed.text.slice(0, 80)}`);
+      if (status !== 204 && observed.text.length > 0 && observed.body === undefined) problems.push(`${operation} ${status}: body is not JSON: ${observed.text.slice(0, 80)}`);
       return problems;
     }
     const mediaType = (observed.contentType ?? '').split(';')[0]?.trim() ?? '';
@@ -137,6 +154,7 @@ export class OpenApiSpec {
     }
     for (const extra of this.undeclaredFields(this.resolve(expected.schemaRef), observed.body, '$')) {
       if (!allowedExtraField(operation, status, extra)) problems.push(`${operation} ${status}: field ${extra} is not in the spec and not a documented extra`);
+      else used?.add(`field ${extra}`);
     }
     return problems;
   }

@@ -1,14 +1,15 @@
 // /__emulator/*: the test-control API, the HTTP twin of the programmatic
-// Emulator methods. Guarded by X-Emulator-Admin; never faulted, logged or
-// counted, and never returns secret values or keys (except /canaries, whose
-// whole point is to hand the leak scanner the plaintext to look for).
+// Emulator methods. Guarded by X-Emulator-Admin; never faulted, rate limited,
+// logged or counted, and never returns secret values or keys, except
+// /canaries (it hands the leak scanner the plaintext to look for) and
+// /mailbox (the emulated email to humans: an approved enrolment's key).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, parseJsonBody, sendJson, sendProblem, toHttpError } from './http-io';
 import { sameSecret } from './keys';
 import { badRequest, notFound, unauthorized } from './problems';
 import type { FaultTable } from './faults';
 import type { EmulatorState } from './state';
-import type { Emulator, FaultSpec } from './types';
+import type { Emulator, EmulatorSwitches, FaultSpec, LimitsOptions, QuotaOptions } from './types';
 import { Fields } from './validate';
 import { secretCreatedView } from './views';
 
@@ -113,7 +114,60 @@ export class AdminApi {
       case 'GET /state':
         return { status: 200, body: this.summary() };
       default:
-        throw notFound(`Unknown admin route ${method} ${ADMIN_PREFIX}${path}`);
+        return this.platformRoute(key, id, body);
+    }
+  }
+
+  /** Limits, quota, switches, revocation, device codes, enrolments and the mailbox. */
+  private platformRoute(key: string, id: string, body: unknown): AdminReply {
+    const e = this.emulator;
+    const fields = (): Fields => Fields.of(body);
+    switch (key) {
+      case 'POST /limits': {
+        const limits = (body as { limits?: unknown }).limits;
+        if (limits !== undefined && limits !== null && typeof limits !== 'boolean' && (typeof limits !== 'object' || Array.isArray(limits))) throw badRequest("'limits' must be true, false, null or an object");
+        e.setLimits((limits ?? undefined) as LimitsOptions | boolean | undefined);
+        return { status: 204 };
+      }
+      case 'POST /quota': {
+        const quota = (body as { quota?: unknown }).quota;
+        if (quota !== undefined && quota !== null && (typeof quota !== 'object' || Array.isArray(quota))) throw badRequest("'quota' must be null or an object");
+        e.setQuota((quota ?? undefined) as QuotaOptions | undefined);
+        return { status: 204 };
+      }
+      case 'GET /quota':
+        return { status: 200, body: { quota: e.quotaStatus() ?? null } };
+      case 'POST /switches':
+        Fields.of(body);
+        e.setSwitches(body as Partial<EmulatorSwitches>);
+        return { status: 200, body: { switches: e.switches() } };
+      case 'GET /switches':
+        return { status: 200, body: { switches: e.switches() } };
+      case 'POST /agents/{id}/revoke-tokens':
+        return { status: 200, body: { revoked: e.revokeAgentTokens(id) } };
+      case 'GET /device':
+        return { status: 200, body: { device_codes: e.deviceCodes() } };
+      case 'POST /device/approve': {
+        const f = fields();
+        return { status: 200, body: { approver_id: e.approveDevice(f.requiredString('user_code'), f.optionalString('email')) } };
+      }
+      case 'POST /device/deny':
+        e.denyDevice(fields().requiredString('user_code'));
+        return { status: 204 };
+      case 'GET /enrollments':
+        return { status: 200, body: { enrollments: e.enrollments() } };
+      case 'POST /enrollments/{id}/approve': {
+        // The key is not in this answer: like the real service, it goes to the human's mailbox.
+        const email = Object.keys(body as object).length === 0 ? undefined : fields().optionalString('email');
+        return { status: 200, body: { agent_id: e.approveEnrollment(id, email).agentId } };
+      }
+      case 'POST /enrollments/{id}/deny':
+        e.denyEnrollment(id);
+        return { status: 204 };
+      case 'GET /mailbox':
+        return { status: 200, body: { messages: e.mailbox() } };
+      default:
+        throw notFound(`Unknown admin route ${key.replace(' ', ` ${ADMIN_PREFIX}`)}`);
     }
   }
 

@@ -2,6 +2,7 @@
 // key rotation. Humans manage agents; an agent may read only itself.
 import { requireHuman } from './access';
 import type { Principal } from './auth';
+import { createAgentAs } from './operations';
 import { badRequest, forbidden, notFound } from './problems';
 import { principalOf, type RouteDef } from './router';
 import type { EmulatorState } from './state';
@@ -25,6 +26,26 @@ function auditAgent(state: EmulatorState, principal: Principal, action: string, 
     resource_id: agent.id,
     details: { name: agent.name, ...details },
   });
+}
+
+/**
+ * AgentResponse fields a create or update may send that the emulator does not act on (cards,
+ * execution, transactions, federation…): stored as sent and echoed back, unvalidated.
+ */
+const STORED_ON_CREATE = [
+  'card_daily_limit_usd', 'card_max_order_usd', 'card_payto_allowlist', 'card_require_approval', 'card_reveal_enabled', 'cards_enabled',
+  'client_cert_fingerprint', 'env_auto_resolve', 'environment_locked', 'execution_guardrails', 'execution_intents_enabled',
+  'execution_require_tee', 'intents_require_tee', 'oidc_client_id', 'oidc_issuer', 'per_chain_guardrails', 'shroud_config',
+  'solana_ata_allowlist', 'tx_allowed_chains', 'tx_daily_limit', 'tx_daily_limit_eth', 'tx_known_tokens_only', 'tx_max_per_day',
+  'tx_max_value', 'tx_max_value_eth', 'tx_overhead_budget', 'tx_to_allowlist', 'tx_token_allowlist', 'xrpl_allowed_tx_types',
+] as const;
+const STORED_ON_UPDATE = [...STORED_ON_CREATE, 'federated_token_ttl_seconds', 'federation_audiences', 'federation_enabled', 'per_environment_guardrails'] as const;
+
+function storedFields(body: unknown, names: readonly string[]): Record<string, unknown> {
+  const record = body as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of names) if (record[name] !== undefined) out[name] = record[name];
+  return out;
 }
 
 function assertVaultsExist(state: EmulatorState, vaultIds: readonly string[] | undefined): void {
@@ -53,11 +74,15 @@ export const agentRoutes: RouteDef[] = [
         environment: fields.optionalString('environment') ?? null,
         intentsApiEnabled: fields.optionalBoolean('intents_api_enabled') ?? false,
         shroudEnabled: fields.optionalBoolean('shroud_enabled') ?? false,
+        extra: storedFields(ctx.body, STORED_ON_CREATE),
       };
       const authMethod = fields.optionalEnum('auth_method', ['api_key', 'mtls', 'oidc_client_credentials'] as const);
       if (authMethod !== undefined && authMethod !== 'api_key') throw badRequest("auth_method: the emulator supports only 'api_key'");
+      // Newer API (docs changelog v0.59.2): the emulator applies no default policy, so there is nothing to skip.
+      fields.optionalBoolean('skip_default_policy');
+      fields.optionalString('approval_id');
       assertVaultsExist(ctx.state, input.vaultIds);
-      const { agent, apiKey } = ctx.state.createAgent(input, { id: principal.id, type: 'user' });
+      const { agent, apiKey } = createAgentAs(ctx.state, { id: principal.id, type: 'user' }, input);
       auditAgent(ctx.state, principal, 'agent.register', agent, { vault_ids: agent.vaultIds });
       return { status: 201, body: { agent: agentView(agent), api_key: apiKey } };
     },
@@ -116,6 +141,7 @@ export const agentRoutes: RouteDef[] = [
       const environment = fields.nullableString('environment');
       const intents = fields.optionalBoolean('intents_api_enabled');
       const shroud = fields.optionalBoolean('shroud_enabled');
+      const extra = storedFields(ctx.body, STORED_ON_UPDATE);
       assertVaultsExist(ctx.state, vaultIds);
       const wasActive = agent.isActive;
       if (name !== undefined) agent.name = name;
@@ -129,6 +155,7 @@ export const agentRoutes: RouteDef[] = [
       if (environment !== undefined) agent.environment = environment;
       if (intents !== undefined) agent.intentsApiEnabled = intents;
       if (shroud !== undefined) agent.shroudEnabled = shroud;
+      agent.extra = { ...agent.extra, ...extra };
       auditAgent(ctx.state, principal, 'agent.update', agent, { fields: fields.names() });
       if (wasActive && !agent.isActive) auditAgent(ctx.state, principal, 'agent.deactivate', agent);
       return { status: 200, body: agentView(agent) };

@@ -1,6 +1,8 @@
-// GET /v1/audit/events. Humans see the whole org; an agent sees only events
-// it performed. `count` is the number of matching events before paging
-// (SPEC does not say; documented as an emulator choice).
+// GET /v1/audit/events with the SPEC filters. Humans see the whole org; an
+// agent sees the events it performed (docs: "their own access history"), or
+// 403 while the auditRefusesAgents switch is on. `count` is the number of
+// events returned (contract §12.8); newest first. Events never hold values.
+import { forbidden } from './problems';
 import { principalOf, type RouteDef } from './router';
 import { queryDateTime, queryInteger } from './validate';
 
@@ -12,6 +14,7 @@ export const auditRoutes: RouteDef[] = [
     body: 'none',
     handle(ctx) {
       const principal = principalOf(ctx);
+      if (principal.kind === 'agent' && ctx.state.switches.auditRefusesAgents) throw forbidden('Agents may not read audit events');
       const q = ctx.query;
       const from = queryDateTime('from', q.get('from'));
       const to = queryDateTime('to', q.get('to'));
@@ -31,9 +34,8 @@ export const auditRoutes: RouteDef[] = [
           (to === undefined || at <= to)
         );
       });
-      // Newest first, like an activity feed.
       const page = [...matching].reverse().slice(offset, offset + limit);
-      return { status: 200, body: { events: page, count: matching.length } };
+      return { status: 200, body: { events: page, count: page.length } };
     },
   },
 ];

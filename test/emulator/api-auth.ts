@@ -3,6 +3,7 @@ import { exchangeAgentKey, exchangeHumanKey } from './auth';
 import { badRequest } from './problems';
 import { principalOf, type RouteDef } from './router';
 import { Fields } from './validate';
+import { entitlementsView } from './views';
 
 export const EMULATED_API_VERSION = '0.53.2-emulator';
 
@@ -17,8 +18,8 @@ export const authRoutes: RouteDef[] = [
       const apiKey = fields.requiredString('api_key');
       const agentId = fields.optionalString('agent_id');
       const issued = exchangeAgentKey(state, apiKey, agentId, 'rest');
-      // agent_id and vault_ids are not in SPEC TokenResponse, but the live API
-      // returns them and the SDK reads them (contract §1.1).
+      // agent_id, vault_ids and entitlements are not in SPEC TokenResponse, but the live API
+      // returns them and the SDK and MCP server read them (contract §1.1, §12.2).
       return {
         status: 200,
         body: {
@@ -27,6 +28,7 @@ export const authRoutes: RouteDef[] = [
           expires_in: issued.expiresIn,
           agent_id: issued.agent.id,
           vault_ids: [...issued.agent.vaultIds],
+          entitlements: entitlementsView(issued.agent),
         },
       };
     },
@@ -60,8 +62,10 @@ export const authRoutes: RouteDef[] = [
     handle(ctx) {
       const { state } = ctx;
       const principal = principalOf(ctx);
-      if (principal.jti === null) throw badRequest('A raw API key is not a token; there is nothing to revoke');
-      state.revokedJtis.add(principal.jti);
+      // A raw 1ck_ bearer is a key, not a session: nothing to revoke (keys are revoked at
+      // DELETE /v1/auth/api-keys/{id}). SPEC's 204 either way.
+      if (principal.jti === null) return { status: 204 };
+      state.revokedJtis.set(principal.jti, 'logout');
       state.record({
         action: 'token.revoke',
         actor_id: principal.id,

@@ -1,16 +1,17 @@
-// Access policies (grants). Humans manage them; an agent may list only its
-// own. Changes apply to the very next request (checks are live), while
-// already-issued JWT scopes keep capping the agent until it re-exchanges.
-import { requireHuman, vaultFor } from './access';
-import type { Principal } from './auth';
-import { badRequest, notFound } from './problems';
-import { principalOf, type RequestContext, type RouteDef } from './router';
-import type { EmulatorState } from './state';
-import type { PolicyRecord } from './types';
+// Access policies (grants). Humans manage them, and agents on vaults they
+// created (MCP grant_access). Checks are live; a create, update or delete
+// that targets an agent also revokes that agent's live JWTs (operations.ts).
+// An agent may list its own policies (switchable to 403: the spec is silent).
+import { ownsVault, vaultFor } from './access';
+import { createPolicyAs, deletePolicyAs, policyIn, updatePolicyAs } from './operations';
+import { badRequest, forbidden } from './problems';
+import { principalOf, type RouteDef } from './router';
 import { Fields } from './validate';
 import { policyView } from './views';
 
 const PERMISSIONS = ['read', 'write', 'delete'] as const;
+/** Advanced PolicyResponse objects: stored as sent and echoed, never enforced. */
+const STORED_OBJECTS = ['attribute_conditions', 'consensus_trigger', 'tx_conditions'] as const;
 
 function permissionsFrom(fields: Fields, required: boolean): string[] | undefined {
   const permissions = required ? fields.requiredStringArray('permissions') : fields.optionalStringArray('permissions');
@@ -21,27 +22,14 @@ function permissionsFrom(fields: Fields, required: boolean): string[] | undefine
   return [...new Set(permissions)];
 }
 
-function policyIn(state: EmulatorState, vaultId: string, policyId: string): PolicyRecord {
-  const policy = state.policies.get(policyId);
-  if (policy === undefined || policy.vaultId !== vaultId) throw notFound('Policy not found');
-  return policy;
-}
-
-function audit(ctx: RequestContext, principal: Principal, action: string, policy: PolicyRecord): void {
-  ctx.state.record({
-    action,
-    actor_id: principal.id,
-    actor_type: principal.kind,
-    resource_type: 'policy',
-    resource_id: policy.id,
-    details: {
-      vault_id: policy.vaultId,
-      secret_path_pattern: policy.secretPathPattern,
-      principal_type: policy.principalType,
-      principal_id: policy.principalId,
-      permissions: policy.permissions,
-    },
-  });
+function storedObjects(fields: Fields): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const name of STORED_OBJECTS) {
+    const value = fields.nullableObject(name);
+    if (value !== undefined) extra[name] = value;
+  }
+  fields.optionalString('approval_id');
+  return extra;
 }
 
 export const policyRoutes: RouteDef[] = [
@@ -53,29 +41,24 @@ export const policyRoutes: RouteDef[] = [
     handle(ctx) {
       const principal = principalOf(ctx);
       const vault = vaultFor(ctx.state, principal, ctx.params['vault_id'] ?? '');
-      requireHuman(principal);
       const fields = Fields.of(ctx.body);
       const secretPathPattern = fields.requiredString('secret_path_pattern');
       const principalType = fields.optionalEnum('principal_type', ['user', 'agent'] as const);
       if (principalType === undefined) throw badRequest('Missing required field: principal_type');
-      const principalId = fields.requiredString('principal_id');
-      const permissions = permissionsFrom(fields, true) ?? [];
       const input = {
-        vaultId: vault.id,
         secretPathPattern,
         principalType,
-        principalId,
-        permissions,
+        principalId: fields.requiredString('principal_id'),
+        permissions: permissionsFrom(fields, true) ?? [],
         conditions: fields.optionalObject('conditions') ?? null,
         expiresAt: fields.optionalDateTime('expires_at') ?? null,
         effect: fields.optionalEnum('effect', ['allow', 'deny'] as const) ?? 'allow',
         priority: fields.optionalInteger('priority', 0) ?? 0,
+        // SPEC default 2; the SDK sends 1 — either reads back as sent.
+        policySchemaVersion: fields.optionalInteger('policy_schema_version', 1) ?? 2,
+        extra: storedObjects(fields),
       };
-      fields.optionalInteger('policy_schema_version', 1);
-      const known = principalType === 'agent' ? ctx.state.liveAgent(principalId) !== undefined : ctx.state.humans.has(principalId);
-      if (!known) throw notFound(`principal_id: no ${principalType} ${principalId} in this org`);
-      const policy = ctx.state.createPolicy(input, { id: principal.id, type: 'user' });
-      audit(ctx, principal, 'policy.create', policy);
+      const policy = createPolicyAs(ctx.state, principal, vault, input);
       return { status: 201, body: policyView(policy) };
     },
   },
@@ -87,10 +70,10 @@ export const policyRoutes: RouteDef[] = [
     handle(ctx) {
       const principal = principalOf(ctx);
       const vault = vaultFor(ctx.state, principal, ctx.params['vault_id'] ?? '');
+      const admin = principal.kind === 'user' || ownsVault(principal, vault);
+      if (!admin && ctx.state.switches.agentPolicyListing === 'forbidden') throw forbidden('Agents may not list access policies');
       const policies = [...ctx.state.policies.values()].filter(
-        (policy) =>
-          policy.vaultId === vault.id &&
-          (principal.kind === 'user' || (policy.principalType === 'agent' && policy.principalId === principal.id)),
+        (policy) => policy.vaultId === vault.id && (admin || (policy.principalType === 'agent' && policy.principalId === principal.id)),
       );
       return { status: 200, body: { policies: policies.map(policyView) } };
     },
@@ -103,8 +86,7 @@ export const policyRoutes: RouteDef[] = [
     handle(ctx) {
       const principal = principalOf(ctx);
       const vault = vaultFor(ctx.state, principal, ctx.params['vault_id'] ?? '');
-      requireHuman(principal);
-      const policy = policyIn(ctx.state, vault.id, ctx.params['policy_id'] ?? '');
+      const policy = policyIn(ctx.state, vault, ctx.params['policy_id'] ?? '');
       const fields = Fields.of(ctx.body);
       // Validate everything first, then apply: a rejected update changes nothing.
       const permissions = permissionsFrom(fields, false);
@@ -112,13 +94,16 @@ export const policyRoutes: RouteDef[] = [
       const expiresAt = fields.nullableDateTime('expires_at');
       const effect = fields.optionalEnum('effect', ['allow', 'deny'] as const);
       const priority = fields.optionalInteger('priority', 0);
-      if (permissions !== undefined) policy.permissions = permissions;
-      if (conditions !== undefined) policy.conditions = conditions;
-      if (expiresAt !== undefined) policy.expiresAt = expiresAt;
-      if (effect !== undefined) policy.effect = effect;
-      if (priority !== undefined) policy.priority = priority;
-      audit(ctx, principal, 'policy.update', policy);
-      return { status: 200, body: policyView(policy) };
+      const extra = storedObjects(fields);
+      const updated = updatePolicyAs(ctx.state, principal, vault, policy, (target) => {
+        if (permissions !== undefined) target.permissions = permissions;
+        if (conditions !== undefined) target.conditions = conditions;
+        if (expiresAt !== undefined) target.expiresAt = expiresAt;
+        if (effect !== undefined) target.effect = effect;
+        if (priority !== undefined) target.priority = priority;
+        target.extra = { ...target.extra, ...extra };
+      });
+      return { status: 200, body: policyView(updated) };
     },
   },
   {
@@ -129,10 +114,7 @@ export const policyRoutes: RouteDef[] = [
     handle(ctx) {
       const principal = principalOf(ctx);
       const vault = vaultFor(ctx.state, principal, ctx.params['vault_id'] ?? '');
-      requireHuman(principal);
-      const policy = policyIn(ctx.state, vault.id, ctx.params['policy_id'] ?? '');
-      ctx.state.policies.delete(policy.id);
-      audit(ctx, principal, 'policy.delete', policy);
+      deletePolicyAs(ctx.state, principal, vault, policyIn(ctx.state, vault, ctx.params['policy_id'] ?? ''));
       return { status: 204 };
     },
   },

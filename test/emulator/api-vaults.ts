@@ -1,8 +1,8 @@
 // Vaults and secrets. Secret values leave the emulator only through
 // GET /v1/vaults/{vault_id}/secrets/{path}; list and write responses carry
 // metadata alone.
-import { listReadable, readSecret, requireHuman, requirePermission, vaultFor, visibleVaults } from './access';
-import { assertWritablePath } from './paths';
+import { listReadable, readSecret, requireHuman, vaultFor, visibleVaults } from './access';
+import { createVaultAs, deleteSecretAs, writeSecretAs } from './operations';
 import { forbidden } from './problems';
 import { principalOf, type RouteDef } from './router';
 import { Fields } from './validate';
@@ -25,22 +25,13 @@ export const vaultRoutes: RouteDef[] = [
     body: 'json',
     handle(ctx) {
       const principal = principalOf(ctx);
-      // DOCS human-vs-agent-api: agents do not create vaults.
-      if (principal.kind !== 'user') throw forbidden('Agents cannot create vaults');
+      // Agents may create vaults: the official MCP create_vault tool does ("owned by this agent",
+      // 1claw-mcp src/tools/create_vault.ts), though human-vs-agent-api.md says they do not.
       const fields = Fields.of(ctx.body);
       const name = fields.requiredString('name');
       const description = fields.optionalString('description') ?? '';
-      fields.optionalString('mpc_custody');
-      const vault = ctx.state.createVault(name, description, { id: principal.id, type: 'user' });
-      ctx.state.record({
-        action: 'vault.create',
-        actor_id: principal.id,
-        actor_type: 'user',
-        resource_type: 'vault',
-        resource_id: vault.id,
-        details: { name },
-      });
-      return { status: 201, body: vaultView(vault) };
+      const mpcCustody = fields.optionalString('mpc_custody') ?? null;
+      return { status: 201, body: vaultView(createVaultAs(ctx.state, principal, name, description, mpcCustody)) };
     },
   },
   {
@@ -123,20 +114,9 @@ export const vaultRoutes: RouteDef[] = [
         expiresAt: fields.optionalDateTime('expires_at') ?? null,
         maxAccessCount: fields.optionalInteger('max_access_count', 1) ?? null,
       };
+      // Stored but not part of any response schema, so never read back.
       fields.optionalObject('rotation_policy');
-      assertWritablePath(path);
-      if (vault.internal && principal.kind === 'user') throw forbidden('The internal agent-keys vault is managed by the server');
-      requirePermission(ctx.state, principal, vault.id, path, 'write');
-      const secret = ctx.state.putSecret(vault.id, path, write, { id: principal.id, type: principal.kind });
-      ctx.state.record({
-        action: 'secret.write',
-        actor_id: principal.id,
-        actor_type: principal.kind,
-        resource_type: 'secret',
-        resource_id: secret.id,
-        details: { vault_id: vault.id, path, version: secret.version, type: secret.type },
-      });
-      return { status: 201, body: secretCreatedView(secret) };
+      return { status: 201, body: secretCreatedView(writeSecretAs(ctx.state, principal, vault, path, write, 'rest')) };
     },
   },
   {
@@ -147,17 +127,7 @@ export const vaultRoutes: RouteDef[] = [
     handle(ctx) {
       const principal = principalOf(ctx);
       const vault = vaultFor(ctx.state, principal, ctx.params['vault_id'] ?? '');
-      const path = ctx.params['path'] ?? '';
-      requirePermission(ctx.state, principal, vault.id, path, 'delete');
-      const secret = ctx.state.deleteSecret(vault.id, path);
-      ctx.state.record({
-        action: 'secret.delete',
-        actor_id: principal.id,
-        actor_type: principal.kind,
-        resource_type: 'secret',
-        resource_id: secret.id,
-        details: { vault_id: vault.id, path },
-      });
+      deleteSecretAs(ctx.state, principal, vault, ctx.params['path'] ?? '', 'rest');
       return { status: 204 };
     },
   },

@@ -3,7 +3,7 @@
 // exp against the emulator clock, revocation), as the real API does.
 import type { AgentClaims, HumanClaims } from './jwt';
 import { newId } from './keys';
-import { unauthorized } from './problems';
+import { forbidden, unauthorized } from './problems';
 import type { EmulatorState } from './state';
 import type { AgentRecord } from './types';
 
@@ -40,6 +40,7 @@ export function issueAgentToken(state: EmulatorState, agent: AgentRecord): Issue
   };
   const token = state.signer.sign(claims);
   state.remember(token);
+  state.trackAgentToken(agent.id, claims.jti, claims.exp);
   agent.lastActiveAt = state.nowIso();
   return { token, expiresIn: ttl };
 }
@@ -116,7 +117,12 @@ export function verifyJwt(state: EmulatorState, token: string): Principal {
   if (typeof sub !== 'string' || typeof exp !== 'number' || typeof jti !== 'string') throw authFailure(state, 'Malformed token claims');
   const [kind, id] = sub.split(':', 2);
   if (state.nowSeconds() >= exp) throw authFailure(state, 'Token has expired', id ?? '');
-  if (state.revokedJtis.has(jti)) throw authFailure(state, 'Token has been revoked', id ?? '');
+  const revoked = state.revokedJtis.get(jti);
+  if (revoked !== undefined) {
+    const failure = authFailure(state, 'Token has been revoked', id ?? '');
+    // A policy change's revocation: 401 (llms.txt) unless the switch asks for the 403 the MCP client also handles.
+    throw revoked === 'policy' && state.switches.policyRevocationStatus === 403 ? forbidden('Token has been revoked') : failure;
+  }
   if (kind === 'user' && id !== undefined && state.humans.has(id)) return { kind: 'user', id, jti, exp };
   if (kind === 'agent' && id !== undefined) {
     const scopes = stringArray(claims['scopes']);
@@ -128,9 +134,11 @@ export function verifyJwt(state: EmulatorState, token: string): Principal {
 
 /**
  * Authorization header -> principal for the REST API.
- * Decision: a raw `1ck_` bearer is accepted as the human it belongs to,
- * because the docs say user keys "work as Bearer tokens on all authenticated
- * endpoints". A raw `ocv_` bearer is refused: agents must exchange first.
+ * A raw `1ck_` bearer is accepted as the human it belongs to: DOCS llms.txt and the glossary say
+ * user keys "work as Bearer tokens on all authenticated endpoints", SPEC defines ApiKeyAuth
+ * ("1ck_ prefixed API key used as Bearer token"), and the official CLI sends ONECLAW_API_KEY as
+ * its bearer (1claw-cli@47d364e src/auth.ts requireAuth). A raw `ocv_` bearer is refused: agents
+ * exchange first (only the MCP server takes ocv_ directly).
  */
 export function authenticate(state: EmulatorState, header: string | undefined): Principal {
   const match = /^Bearer +(\S+)\s*$/i.exec(header ?? '');

@@ -92,7 +92,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
 }
 
 export function sendProblem(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, problem(error.status, error.detail, error.problemType), 'application/json', error.headers);
+  const body = error.body ?? problem(error.status, error.detail, error.problemType, error.title);
+  sendJson(res, error.status, body, 'application/json', error.headers);
 }
 
 export function sendRaw(res: ServerResponse, status: number, body: Buffer, contentType: string, headers: Record<string, string>): void {

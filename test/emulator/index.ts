@@ -7,6 +7,10 @@ import { AdminApi } from './admin';
 import { agentRoutes } from './api-agents';
 import { auditRoutes } from './api-audit';
 import { authRoutes } from './api-auth';
+import { decideDevice, deviceRoutes } from './api-device';
+import { decideEnrolment, enrollRoutes } from './api-enroll';
+import { enrolmentView } from './enrolment';
+import { RateLimits } from './limits';
 import { policyRoutes } from './api-policies';
 import { vaultRoutes } from './api-vaults';
 import { FaultTable } from './faults';
@@ -19,14 +23,40 @@ import { seedDemo } from './seed';
 import { ApiServer, MCP_PATH } from './server';
 import { EmulatorState, SYSTEM } from './state';
 import { Telemetry } from './stats';
-import type { AgentRecord, AuditEvent, DemoCredentials, Emulator, EmulatorOptions, EmulatorStats, FaultSpec, PolicyRecord, RequestLogEntry, SecretRecord, VaultRecord } from './types';
+import { mergeSwitches } from './switches';
+import type {
+  AgentRecord,
+  AuditEvent,
+  DemoCredentials,
+  DeviceCodeView,
+  Emulator,
+  EmulatorOptions,
+  EmulatorStats,
+  EmulatorSwitches,
+  EnrollmentView,
+  FaultSpec,
+  LimitsOptions,
+  MailMessage,
+  PolicyRecord,
+  QuotaOptions,
+  QuotaStatus,
+  RequestLogEntry,
+  SecretRecord,
+  VaultRecord,
+} from './types';
 
 export type * from './types';
 export { AGENT_KEYS_VAULT } from './state';
 export { AGENT_TOKEN_ROUTE, HUMAN_TOKEN_ROUTE, SECRET_VALUE_ROUTE } from './stats';
+export { DEFAULT_SWITCHES, FREE_TIER_LIMITS } from './switches';
+export { DOCUMENTED_LIMITS } from './limits';
+export { DEVICE_GRANT_TYPE } from './api-device';
 
 /** Order matters only where templates overlap: /v1/agents/me precedes /v1/agents/{agent_id}. */
-export const API_ROUTES: readonly RouteDef[] = [...authRoutes, ...vaultRoutes, ...policyRoutes, ...agentRoutes, ...auditRoutes];
+export const API_ROUTES: readonly RouteDef[] = [...authRoutes, ...deviceRoutes, ...vaultRoutes, ...policyRoutes, ...enrollRoutes, ...agentRoutes, ...auditRoutes];
+
+/** The agent JWT lifetime of the demo seed: the shorter of the two documented defaults (contract §12.2). */
+export const DEMO_AGENT_TOKEN_TTL_SECONDS = 900;
 
 class RunningEmulator implements Emulator {
   url = '';
@@ -39,6 +69,7 @@ class RunningEmulator implements Emulator {
     private readonly telemetry: Telemetry,
     private readonly faults: FaultTable,
     private readonly server: ApiServer,
+    private readonly limits: RateLimits,
   ) {}
 
   async close(): Promise<void> {
@@ -114,6 +145,71 @@ class RunningEmulator implements Emulator {
     this.state.replaceAgentPolicies(vaultId, agentId, patterns, permissions);
   }
 
+  setLimits(limits: LimitsOptions | boolean | undefined): void {
+    this.limits.configure(limits);
+  }
+
+  setQuota(quota: QuotaOptions | undefined): void {
+    this.state.quota.configure(quota);
+  }
+
+  quotaStatus(): QuotaStatus | undefined {
+    return this.state.quota.status();
+  }
+
+  setSwitches(switches: Partial<EmulatorSwitches>): void {
+    this.state.switches = mergeSwitches(this.state.switches, switches);
+  }
+
+  switches(): EmulatorSwitches {
+    return structuredClone(this.state.switches);
+  }
+
+  revokeAgentTokens(agentId: string): number {
+    if (!this.state.agents.has(agentId)) throw notFound(`Agent ${agentId} not found`);
+    return this.state.revokeAgentTokens(agentId);
+  }
+
+  deviceCodes(): DeviceCodeView[] {
+    return this.state.devices.list(this.state.nowMs());
+  }
+
+  approveDevice(userCode: string, email?: string): string {
+    const record = this.state.devices.byUserCode(userCode);
+    if (record === undefined) throw notFound('Unknown user code');
+    const wanted = record.email ?? email;
+    const human = this.state.humanByEmail(wanted);
+    if (human === undefined) throw notFound(`No 1Claw account has the email ${wanted ?? '(none)'}`);
+    decideDevice(this.state, record, human.id, true);
+    return human.id;
+  }
+
+  denyDevice(userCode: string): void {
+    const record = this.state.devices.byUserCode(userCode);
+    if (record === undefined) throw notFound('Unknown user code');
+    const human = this.state.humanByEmail(record.email ?? undefined);
+    if (human === undefined) throw notFound('No 1Claw account can deny this code');
+    decideDevice(this.state, record, human.id, false);
+  }
+
+  enrollments(): EnrollmentView[] {
+    return this.state.enrolments.list().map((record) => enrolmentView(record, this.state.publicUrl));
+  }
+
+  approveEnrollment(enrollmentId: string, email?: string): { agentId: string; apiKey: string } {
+    const result = decideEnrolment(this.state, enrollmentId, true, email);
+    if (result === undefined) throw new Error('approval returned nothing');
+    return result;
+  }
+
+  denyEnrollment(enrollmentId: string): void {
+    decideEnrolment(this.state, enrollmentId, false);
+  }
+
+  mailbox(to?: string): MailMessage[] {
+    return this.state.mail.filter((message) => to === undefined || message.to.toLowerCase() === to.toLowerCase()).map((message) => ({ ...message }));
+  }
+
   isTokenRevoked(jwt: string): boolean {
     const jti = peekClaims(jwt)?.['jti'];
     return typeof jti === 'string' && this.state.revokedJtis.has(jti);
@@ -146,17 +242,23 @@ class RunningEmulator implements Emulator {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const state = new EmulatorState(opts.agentTokenTtlSeconds ?? 3600, opts.humanTokenTtlSeconds ?? 900);
+  const demoSeed = (opts.seed ?? 'demo') === 'demo';
+  const state = new EmulatorState(opts.agentTokenTtlSeconds ?? (demoSeed ? DEMO_AGENT_TOKEN_TTL_SECONDS : 3600), opts.humanTokenTtlSeconds ?? 900);
   const telemetry = new Telemetry();
   const faults = new FaultTable();
+  const limits = new RateLimits();
+  limits.configure(opts.limits);
+  state.quota.configure(opts.quota);
+  if (opts.switches !== undefined) state.switches = mergeSwitches(state.switches, opts.switches);
   const mcp = new McpEndpoint(state, telemetry);
-  const server = new ApiServer({ state, telemetry, faults, mcp, routes: API_ROUTES, log: opts.log });
-  const emulator = new RunningEmulator(state, telemetry, faults, server);
+  const server = new ApiServer({ state, telemetry, faults, mcp, limits, routes: API_ROUTES, log: opts.log });
+  const emulator = new RunningEmulator(state, telemetry, faults, server, limits);
   server.setAdmin(new AdminApi(emulator.adminToken, emulator, state, faults));
-  if ((opts.seed ?? 'demo') === 'demo') emulator.demo = seedDemo(state);
+  if (demoSeed) emulator.demo = seedDemo(state);
   const port = await server.listen(opts.port ?? 0);
   emulator.url = `http://127.0.0.1:${port}`;
   emulator.mcpUrl = `${emulator.url}${MCP_PATH}`;
+  state.publicUrl = emulator.url;
   return emulator;
 }
 

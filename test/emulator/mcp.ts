@@ -1,97 +1,149 @@
-// /mcp: a stateless streamable-HTTP MCP server authenticating like the hosted
-// 1Claw MCP (newer generation, contract §8.1 / HOSTS.md):
-//  * `Bearer <agent JWT>` + required `X-Vault-ID`;
-//  * `Bearer ocv_…` exchanged server-side (X-Agent-ID optional), X-Vault-ID
-//    optional when the agent is bound to exactly one vault;
-//  * `1ck_` / `plt_` keys refused with 401.
-// Tools run the same permission code as the REST routes (access.ts).
+// /mcp: a stateless streamable-HTTP MCP server that admits callers like the
+// hosted 1Claw MCP server (1clawAI/1claw-mcp@3ff8ff1 src/core/server.ts,
+// contract §12.1):
+//  * `Bearer ocv_…` is exchanged server-side (X-Agent-ID optional); the vault is
+//    X-Vault-ID, else the only entry of vault_ids, else none (tools then pick the
+//    vault named "default", else the first listed); the vault is probed and only
+//    a 404 refuses;
+//  * `Bearer <agent JWT>` needs X-Vault-ID and is probed (401/403/404 refuse);
+//  * `1ck_` / `plt_` and a missing header are refused with the official texts;
+//  * admissions are cached 10 minutes per (Authorization, X-Vault-ID, X-Agent-ID,
+//    X-1Claw-Runtime-Id, X-1Claw-Toolsets), so a key is exchanged once per
+//    session; the session re-exchanges 60 s before its JWT expires, and once
+//    after a 401 or a 403 whose detail says its scopes are stale or it was revoked.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
-import { listReadable, readSecret, vaultFor } from './access';
-import { exchangeAgentKey, verifyJwt, type Principal } from './auth';
+import { vaultFor } from './access';
 import { EMULATED_API_VERSION } from './api-auth';
-import { hashKey } from './keys';
-import { HttpError, badRequest, unauthorized } from './problems';
+import { exchangeAgentKey, verifyJwt, type Principal } from './auth';
+import { peekClaims } from './jwt';
+import { registerTools } from './mcp-tools';
+import { HttpError } from './problems';
 import type { EmulatorState } from './state';
 import type { Telemetry } from './stats';
-import type { VaultRecord } from './types';
-import { isUuid } from './validate';
-import { secretMetadataView } from './views';
 
-type AgentPrincipal = Extract<Principal, { kind: 'agent' }>;
+export type AgentPrincipal = Extract<Principal, { kind: 'agent' }>;
 
-interface CachedExchange {
+const ADMISSION_TTL_MS = 10 * 60 * 1000;
+const REFRESH_MARGIN_MS = 60 * 1000;
+const MAX_ADMISSIONS = 10_000;
+
+type Credential = { kind: 'key'; apiKey: string; agentId: string | undefined } | { kind: 'jwt'; token: string };
+
+/** One admitted MCP session: its credential, its vault (if resolved) and its current JWT. */
+export interface McpSession {
+  credential: Credential;
+  vaultId: string | undefined;
   token: string;
-  exp: number;
+  tokenExpMs: number;
+  agentId: string;
 }
 
-/** Re-exchange this long before expiry, like the real server's per-session client. */
-const REFRESH_MARGIN_SECONDS = 60;
+/** The MCP HTTP layer answers a refused admission with 401 and a JSON-RPC error carrying the server's text. */
+function refuse(message: string): HttpError {
+  return new HttpError(401, message, {}, 'about:blank', { jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+}
+
+function header(headers: IncomingMessage['headers'], name: string): string {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
 
 export class McpEndpoint {
-  /** ocv_ key hash -> last JWT minted for it (the stateless stand-in for the real server's session client). */
-  private readonly exchanges = new Map<string, CachedExchange>();
+  private readonly admissions = new Map<string, { session: McpSession; validatedAt: number }>();
 
   constructor(
     private readonly state: EmulatorState,
     private readonly telemetry: Telemetry,
   ) {}
 
-  /** Resolves the caller and the vault, or throws a problem (401/400/403/404). */
-  authenticate(headers: IncomingMessage['headers']): { principal: AgentPrincipal; vault: VaultRecord } {
-    const credential = /^Bearer +(\S+)\s*$/i.exec(headerValue(headers['authorization']) ?? '')?.[1];
-    if (credential === undefined) throw unauthorized('Missing Authorization header (Bearer <agent-token> or Bearer ocv_…)');
-    if (credential.startsWith('1ck_') || credential.startsWith('plt_')) {
-      throw unauthorized('MCP server only accepts agent API keys (ocv_)');
-    }
-    const viaKey = credential.startsWith('ocv_');
-    const principal = viaKey ? this.principalFromKey(credential, headerValue(headers['x-agent-id'])) : this.principalFromJwt(credential);
-    let vaultId = headerValue(headers['x-vault-id']);
-    if (vaultId === undefined) {
-      const bound = this.state.agents.get(principal.id)?.vaultIds ?? [];
-      const only = bound.length === 1 ? bound[0] : undefined;
-      if (!viaKey || only === undefined) {
-        throw badRequest('Missing X-Vault-ID header' + (viaKey ? ' (the agent is not bound to exactly one vault)' : ''));
-      }
-      vaultId = only;
-    }
-    if (!isUuid(vaultId)) throw badRequest('X-Vault-ID must be a vault UUID');
-    return { principal, vault: vaultFor(this.state, principal, vaultId) };
+  /** The session for these headers: cached for 10 minutes, else admitted afresh (or refused). */
+  admit(headers: IncomingMessage['headers']): McpSession {
+    const parts = ['authorization', 'x-vault-id', 'x-agent-id', 'x-1claw-runtime-id', 'x-1claw-toolsets'].map((name) => header(headers, name));
+    const key = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+    const now = this.state.nowMs();
+    const hit = this.admissions.get(key);
+    if (hit !== undefined && now - hit.validatedAt < ADMISSION_TTL_MS) return hit.session;
+    this.admissions.delete(key);
+    const session = this.admitUncached(parts[0] ?? '', parts[1] ?? '', parts[2] ?? '');
+    if (this.admissions.size >= MAX_ADMISSIONS) this.admissions.clear();
+    this.admissions.set(key, { session, validatedAt: now });
+    return session;
   }
 
-  private principalFromJwt(token: string): AgentPrincipal {
-    const principal = verifyJwt(this.state, token);
-    if (principal.kind !== 'agent') throw unauthorized('MCP server requires an agent token (sub "agent:…")');
-    return principal;
+  private admitUncached(authorization: string, vaultHeader: string, agentHeader: string): McpSession {
+    const credential = authorization.replace(/^Bearer\s+/i, '').trim();
+    if (credential === '') throw refuse('Missing Authorization header (Bearer <ocv_api_key> or Bearer <jwt>)');
+    if (credential.startsWith('1ck_')) throw refuse('MCP server only accepts agent API keys (ocv_). Human API keys (1ck_) should use the SDK or dashboard.');
+    if (credential.startsWith('plt_')) throw refuse('MCP server only accepts agent API keys (ocv_). Platform API keys (plt_) should use the SDK.');
+    if (credential.startsWith('ocv_')) {
+      const session = this.exchange({ kind: 'key', apiKey: credential, agentId: agentHeader || undefined }, (detail) => refuse(`Agent API key auth failed: ${detail}`));
+      const bound = this.state.agents.get(session.agentId)?.vaultIds ?? [];
+      session.vaultId = vaultHeader || (bound.length === 1 ? bound[0] : undefined);
+      if (session.vaultId !== undefined) {
+        const status = this.probe(session.token, session.vaultId);
+        if (status === 404) throw refuse(`Vault ${session.vaultId} not found`);
+      }
+      return session;
+    }
+    if (vaultHeader === '') throw refuse('Missing X-Vault-ID header (required when using a JWT; use an ocv_ API key instead for auto-discovery)');
+    const sub = peekClaims(credential)?.['sub'];
+    if (typeof sub === 'string' && !sub.startsWith('agent:')) throw refuse('MCP server only accepts agent JWTs. This token belongs to a non-agent principal.');
+    const status = this.probe(credential, vaultHeader);
+    if (status === 401) throw refuse('Invalid or expired Bearer token');
+    if (status === 403) throw refuse('X-Vault-ID is not accessible with this token (vault binding mismatch)');
+    if (status === 404) throw refuse(`Vault ${vaultHeader} not found`);
+    if (status !== 200) throw refuse(`Token validation failed (HTTP ${status})`);
+    const principal = verifyJwt(this.state, credential) as AgentPrincipal;
+    return { credential: { kind: 'jwt', token: credential }, vaultId: vaultHeader, token: credential, tokenExpMs: principal.exp * 1000, agentId: principal.id };
   }
 
-  private principalFromKey(apiKey: string, agentId: string | undefined): AgentPrincipal {
-    const cacheKey = hashKey(apiKey);
-    const cached = this.exchanges.get(cacheKey);
-    // The key itself is re-checked on every request: a rotated, deleted or
-    // deactivated key stops working at once even with a cached token.
-    const agent = this.state.agentByKey(apiKey);
-    const keyStillValid = agent !== undefined && agent.isActive && (agentId === undefined || agentId === agent.id);
-    if (cached !== undefined && keyStillValid && cached.exp - this.state.nowSeconds() > REFRESH_MARGIN_SECONDS) {
-      try {
-        return this.principalFromJwt(cached.token);
-      } catch {
-        this.exchanges.delete(cacheKey);
-      }
+  /** What GET /v1/vaults/{id} would answer this token. */
+  private probe(token: string, vaultId: string): number {
+    try {
+      const principal = verifyJwt(this.state, token);
+      if (!/^[0-9a-f-]{36}$/i.test(vaultId)) return 400;
+      vaultFor(this.state, principal, vaultId);
+      return 200;
+    } catch (error) {
+      if (error instanceof HttpError) return error.status;
+      throw error;
     }
+  }
+
+  private exchange(credential: Extract<Credential, { kind: 'key' }>, fail: (detail: string) => HttpError): McpSession {
     this.telemetry.countAgentExchange();
-    const issued = exchangeAgentKey(this.state, apiKey, agentId, 'mcp');
-    const principal = this.principalFromJwt(issued.token);
-    this.exchanges.set(cacheKey, { token: issued.token, exp: principal.exp });
+    try {
+      const issued = exchangeAgentKey(this.state, credential.apiKey, credential.agentId, 'mcp');
+      return { credential, vaultId: undefined, token: issued.token, tokenExpMs: this.state.nowMs() + issued.expiresIn * 1000, agentId: issued.agent.id };
+    } catch (error) {
+      if (error instanceof HttpError) throw fail(error.detail);
+      throw error;
+    }
+  }
+
+  /**
+   * The principal a tool call runs as. Key sessions re-exchange 60 s before expiry (or when
+   * forced after a stale-token answer); a failed exchange is the tool's error.
+   */
+  principalFor(session: McpSession, forceExchange = false): AgentPrincipal {
+    const { credential } = session;
+    if (credential.kind === 'key' && (forceExchange || this.state.nowMs() >= session.tokenExpMs - REFRESH_MARGIN_MS)) {
+      const fresh = this.exchange(credential, (detail) => new HttpError(401, `Agent auth failed: ${detail}`));
+      session.token = fresh.token;
+      session.tokenExpMs = fresh.tokenExpMs;
+    }
+    const principal = verifyJwt(this.state, session.token);
+    if (principal.kind !== 'agent') throw new HttpError(403, 'MCP server only accepts agent tokens');
     return principal;
   }
 
   /** Serves one HTTP request with a fresh server+transport (stateless mode). */
-  async serve(req: IncomingMessage, res: ServerResponse, parsedBody: unknown, principal: AgentPrincipal, vault: VaultRecord): Promise<void> {
-    const server = this.buildServer(principal, vault);
+  async serve(req: IncomingMessage, res: ServerResponse, parsedBody: unknown, session: McpSession): Promise<void> {
+    const server = new McpServer({ name: '1claw-emulator', version: EMULATED_API_VERSION });
+    registerTools(server, { state: this.state, telemetry: this.telemetry, endpoint: this, session });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();
@@ -99,77 +151,5 @@ export class McpEndpoint {
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, parsedBody);
-  }
-
-  private buildServer(principal: AgentPrincipal, vault: VaultRecord): McpServer {
-    const server = new McpServer({ name: '1claw-emulator', version: EMULATED_API_VERSION });
-    const state = this.state;
-    const pathArg = { path: z.string().min(1).describe('Secret path, e.g. "api-keys/openai"') };
-
-    server.registerTool(
-      'list_secrets',
-      {
-        description: 'List the secret paths (and metadata) this agent may read in the vault. Never returns values.',
-        inputSchema: { prefix: z.string().optional().describe('Only paths starting with this prefix') },
-      },
-      ({ prefix }) =>
-        toolResult(() => {
-          const secrets = listReadable(state, principal, vault, prefix ?? '');
-          state.record({
-            action: 'secret.list',
-            actor_id: principal.id,
-            actor_type: 'agent',
-            resource_type: 'vault',
-            resource_id: vault.id,
-            details: { prefix: prefix ?? '', count: secrets.length, via: 'mcp' },
-          });
-          return { vault_id: vault.id, secrets: secrets.map(secretMetadataView) };
-        }),
-    );
-
-    server.registerTool(
-      'describe_secret',
-      {
-        description: 'Metadata for one secret path (type, version, expiry). Does not read the value.',
-        inputSchema: pathArg,
-      },
-      // Unlike MCP 0.6.0 this never falls back to reading the value (contract §3.2).
-      ({ path }) =>
-        toolResult(() => {
-          const secret = listReadable(state, principal, vault, '').find((candidate) => candidate.path === path);
-          if (secret === undefined) throw new HttpError(404, 'Secret not found or not accessible');
-          return secretMetadataView(secret);
-        }),
-    );
-
-    server.registerTool(
-      'get_secret',
-      {
-        description: 'Read and return the decrypted value of a secret (audited as secret.read).',
-        inputSchema: pathArg,
-      },
-      ({ path }) =>
-        toolResult(() => {
-          this.telemetry.countSecretRead();
-          const secret = readSecret(state, principal, vault, path);
-          return { path: secret.path, type: secret.type, version: secret.version, value: secret.value };
-        }),
-    );
-    return server;
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const single = Array.isArray(value) ? value[0] : value;
-  return single === undefined || single.trim() === '' ? undefined : single.trim();
-}
-
-/** Problems become tool errors (isError) so the model sees "403 …" instead of a protocol failure. */
-function toolResult(run: () => unknown): CallToolResult {
-  try {
-    return { content: [{ type: 'text', text: JSON.stringify(run(), null, 2) }] };
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    return { isError: true, content: [{ type: 'text', text: `${error.status}: ${error.detail}` }] };
   }
 }

@@ -18,13 +18,21 @@ export class HttpError extends Error {
     readonly detail: string,
     readonly headers: Record<string, string> = {},
     readonly problemType = 'about:blank',
+    /** A body other than the problem (402 x402, the MCP server's plain 429, JSON-RPC errors). */
+    readonly body?: unknown,
+    readonly title?: string,
   ) {
     super(`${status} ${detail}`);
   }
 }
 
-export function problem(status: number, detail: string, type = 'about:blank'): ProblemBody {
-  return { type, title: STATUS_CODES[status] ?? 'Error', status, detail };
+export function problem(status: number, detail: string, type = 'about:blank', title?: string): ProblemBody {
+  return { type, title: title ?? STATUS_CODES[status] ?? 'Error', status, detail };
+}
+
+/** DOCS error-codes / billing-and-usage: 403 for a tier limit, with its own type and title. */
+export function resourceLimit(detail: string): HttpError {
+  return new HttpError(403, detail, {}, 'resource_limit_exceeded', undefined, 'Resource Limit Exceeded');
 }
 
 export const badRequest = (detail: string): HttpError => new HttpError(400, detail);

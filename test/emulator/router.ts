@@ -4,6 +4,7 @@
 // remaining segment, each percent-decoded on its own.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal } from './auth';
+import type { RateLimits } from './limits';
 import { decodeSegments } from './paths';
 import { badRequest } from './problems';
 import type { EmulatorState } from './state';
@@ -20,7 +21,9 @@ export interface RequestContext {
   principal: Principal | undefined;
   /** Parsed JSON for routes with body: 'json'; undefined otherwise. */
   body: unknown;
+  /** The client IP the limits key on (see clientIp). */
   ip: string;
+  limits: RateLimits;
 }
 
 export interface Reply {
@@ -43,6 +46,15 @@ export interface RouteDef {
 export interface RouteMatch {
   route: RouteDef;
   params: Record<string, string>;
+}
+
+/**
+ * The "public auth routes" of the documented 1/s burst-5 limit: the public /v1/auth/* routes
+ * (key exchanges, refresh, device codes) and the public enrolment; not the public-key fetch.
+ */
+export function isAuthRoute(route: RouteDef): boolean {
+  if (route.auth) return false;
+  return (route.template.startsWith('/v1/auth/') && route.template !== '/v1/auth/jwt-public-key') || route.template === '/v1/agents/enroll';
 }
 
 /** "METHOD /template", the key used by the request log and stats. */

@@ -103,7 +103,7 @@ export function seedDemo(state: EmulatorState): DemoCredentials {
   grant(coder, '**');
   grant(shared, 'config/**');
   grant(empty, '**');
-  // finance-prod: bound but deliberately no policy (listing it is 403).
+  // finance-prod: bound but deliberately no policy: it lists as 200 {secrets: []}, reads are 403.
 
   plant(state, coder, 'coder-workspace', CODER_WORKSPACE, human);
   plant(state, shared, 'shared-config', SHARED_CONFIG, human);

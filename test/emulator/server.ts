@@ -1,15 +1,18 @@
-// The HTTP pipeline: admin split-off -> route lookup -> counters -> faults
-// (before auth) -> body limit -> auth -> params/body -> handler. Every error
-// leaves as a problem body; every API request leaves one request-log entry.
+// The HTTP pipeline: admin split-off -> route lookup -> counters -> rate
+// limits (when on) -> faults (before auth) -> body limit -> auth -> quota
+// headers and the paid-route charge (when a quota is set) -> params/body ->
+// handler. Every error leaves as a problem body (the MCP server's 429 and the
+// x402 402 have their own); every API request leaves one request-log entry.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, type AdminApi } from './admin';
 import { authenticate, peekPrincipal, principalLabel } from './auth';
 import { faultAction, type ActiveFault, type FaultTable } from './faults';
+import { clientIp, type RateLimits } from './limits';
 import { checkDeclaredLength, parseJsonBody, readBody, sendJson, sendProblem, sendRaw, toHttpError } from './http-io';
 import type { McpEndpoint } from './mcp';
 import { HttpError, problem } from './problems';
-import { decodeParams, lookup, routeKey, type RouteDef, type RouteMatch } from './router';
+import { decodeParams, isAuthRoute, lookup, routeKey, type RouteDef, type RouteMatch } from './router';
 import type { EmulatorState } from './state';
 import type { Telemetry } from './stats';
 import type { RequestLogEntry } from './types';
@@ -21,6 +24,7 @@ export interface ServerDeps {
   telemetry: Telemetry;
   faults: FaultTable;
   mcp: McpEndpoint;
+  limits: RateLimits;
   routes: readonly RouteDef[];
   log: ((line: string) => void) | undefined;
 }
@@ -82,6 +86,9 @@ export class ApiServer {
     const entry: RequestLogEntry = { at: Date.now(), method, path: pathname, query, route, status: 0, principal: 'anonymous' };
     res.once('close', () => this.finish(entry, res));
 
+    const ip = clientIp(req.headers, req.socket.remoteAddress);
+    if (this.rateLimited(res, ip, pathname === MCP_PATH, found?.kind === 'found' ? found.match.route : undefined)) return;
+
     const fault = this.deps.faults.take(method, pathname);
     if (fault !== undefined) {
       entry.fault = fault.id;
@@ -93,7 +100,7 @@ export class ApiServer {
       if (pathname === MCP_PATH) {
         await this.serveMcp(req, res, entry, method);
       } else if (found?.kind === 'found') {
-        await this.serveApi(req, res, entry, found.match);
+        await this.serveApi(req, res, entry, found.match, ip);
       } else if (found?.kind === 'method-not-allowed') {
         throw new HttpError(405, `Method ${method} is not allowed on ${pathname}`, { Allow: found.allow.join(', ') });
       } else {
@@ -106,16 +113,42 @@ export class ApiServer {
     }
   }
 
-  private async serveApi(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, match: RouteMatch): Promise<void> {
-    const { state } = this.deps;
+  /** Answers 429 (true) when a limit refuses the request; sets the MCP RateLimit-* headers otherwise. */
+  private rateLimited(res: ServerResponse, ip: string, mcp: boolean, route: RouteDef | undefined): boolean {
+    const { limits, state, telemetry } = this.deps;
+    if (!limits.enabled) return false;
+    if (mcp) {
+      const window = limits.admitMcp(ip, state.nowMs());
+      for (const [name, value] of Object.entries(window.headers)) res.setHeader(name, value);
+      if (window.ok) return false;
+      telemetry.countRateLimited();
+      // The hosted server's own body: plain JSON, not RFC 7807, no Retry-After (1claw-mcp@3ff8ff1).
+      sendJson(res, 429, { error: 'Too many requests, please try again later.' });
+      return true;
+    }
+    const admitted = limits.admitApi(ip, route !== undefined && isAuthRoute(route));
+    if (admitted.ok) return false;
+    telemetry.countRateLimited();
+    sendProblem(res, new HttpError(429, 'Rate limit exceeded; retry after the Retry-After delay', { 'Retry-After': String(admitted.retryAfterSeconds) }));
+    return true;
+  }
+
+  private async serveApi(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, match: RouteMatch, ip: string): Promise<void> {
+    const { state, limits } = this.deps;
     const route = match.route;
     checkDeclaredLength(req);
     const principal = route.auth ? authenticate(state, req.headers['authorization']) : undefined;
     entry.principal = principalLabel(principal);
+    if (principal !== undefined && state.quota.enabled) {
+      const payment = req.headers['x-payment'];
+      // The 402 carries its own copy of the headers; every other answer gets them here.
+      state.quota.charge(routeKey(route), `${state.publicUrl}${entry.path}`, Array.isArray(payment) ? payment[0] : payment);
+      for (const [name, value] of Object.entries(state.quota.headers())) res.setHeader(name, value);
+    }
     const params = decodeParams(match.params);
     const body = route.body === 'json' ? parseJsonBody(await readBody(req), req.headers['content-type']) : undefined;
     const rawQuery = entry.query;
-    const reply = route.handle({ state, params, query: new URLSearchParams(rawQuery), headers: req.headers, principal, body, ip: '127.0.0.1' });
+    const reply = route.handle({ state, params, query: new URLSearchParams(rawQuery), headers: req.headers, principal, body, ip, limits });
     sendJson(res, reply.status, reply.body, reply.contentType, reply.headers);
   }
 
@@ -123,10 +156,10 @@ export class ApiServer {
     // Stateless server: no standalone SSE stream (GET) and no sessions to DELETE.
     if (method !== 'POST') throw new HttpError(405, 'This MCP endpoint is stateless: use POST', { Allow: 'POST' });
     checkDeclaredLength(req);
-    const { principal, vault } = this.deps.mcp.authenticate(req.headers);
-    entry.principal = principalLabel(principal);
+    const session = this.deps.mcp.admit(req.headers);
+    entry.principal = `agent:${session.agentId}`;
     const parsed = parseJsonBody(await readBody(req), req.headers['content-type']);
-    await this.deps.mcp.serve(req, res, parsed, principal, vault);
+    await this.deps.mcp.serve(req, res, parsed, session);
   }
 
   /** Returns true when the fault answered (or dropped) the request. */

@@ -5,8 +5,13 @@ import { createECDH, generateKeyPairSync } from 'node:crypto';
 import { JwtSigner } from './jwt';
 import { hashKey, newApiKey, newId } from './keys';
 import { assertWritablePath } from './paths';
+import { DeviceCodes } from './device';
+import { Enrolments } from './enrolment';
 import { conflict, notFound } from './problems';
-import type { AgentRecord, AuditEvent, PolicyRecord, SecretRecord, VaultRecord } from './types';
+import { Quota } from './quota';
+import { LiveTokens } from './tokens';
+import { DEFAULT_SWITCHES } from './switches';
+import type { AgentRecord, AuditEvent, EmulatorSwitches, MailMessage, PolicyRecord, SecretRecord, VaultRecord } from './types';
 
 export const AGENT_KEYS_VAULT = '__agent-keys';
 
@@ -31,6 +36,7 @@ export interface NewAgent {
   tokenTtlSeconds?: number | null;
   vaultIds?: string[];
   scopes?: string[];
+  extra?: Record<string, unknown>;
   expiresAt?: string | null;
   apiKeyExpiresAt?: string | null;
   environment?: string | null;
@@ -57,7 +63,12 @@ export interface NewPolicy {
   expiresAt?: string | null;
   effect?: 'allow' | 'deny';
   priority?: number;
+  policySchemaVersion?: number;
+  extra?: Record<string, unknown>;
 }
+
+/** Why a JWT stopped working before its exp. */
+export type Revocation = 'logout' | 'policy';
 
 export class EmulatorState {
   readonly org = { id: newId(), name: 'demo-org' };
@@ -66,8 +77,17 @@ export class EmulatorState {
   readonly agents = new Map<string, AgentRecord>();
   readonly vaults = new Map<string, VaultRecord>();
   readonly policies = new Map<string, PolicyRecord>();
-  readonly revokedJtis = new Set<string>();
+  /** jti -> why it was revoked (DELETE /v1/auth/token, or a policy change for its agent). */
+  readonly revokedJtis = new Map<string, Revocation>();
+  private readonly liveAgentTokens = new LiveTokens();
   readonly audit: AuditEvent[] = [];
+  switches: EmulatorSwitches = structuredClone(DEFAULT_SWITCHES);
+  readonly quota = new Quota();
+  readonly devices = new DeviceCodes();
+  readonly enrolments = new Enrolments();
+  readonly mail: MailMessage[] = [];
+  /** The emulator's own URL (set once it listens): for verification and approval links. */
+  publicUrl = '';
   /** vaultId -> path -> latest version. */
   private readonly secrets = new Map<string, Map<string, SecretRecord>>();
   private readonly humanByKeyHash = new Map<string, string>();
@@ -138,6 +158,12 @@ export class EmulatorState {
     return { humanKey, userId: id };
   }
 
+  /** The human with this email (case-insensitive), or the first human when no email is given. */
+  humanByEmail(email: string | undefined): HumanRecord | undefined {
+    const wanted = email?.toLowerCase();
+    return [...this.humans.values()].find((human) => wanted === undefined || human.email.toLowerCase() === wanted);
+  }
+
   humanByKey(key: string): HumanRecord | undefined {
     const id = this.humanByKeyHash.get(hashKey(key));
     return id === undefined ? undefined : this.humans.get(id);
@@ -160,6 +186,7 @@ export class EmulatorState {
       createdBy: actor.id,
       createdByType: actor.type,
       internal: name === AGENT_KEYS_VAULT,
+      mpcCustody: null,
     };
     this.vaults.set(vault.id, vault);
     this.secrets.set(vault.id, new Map());
@@ -254,6 +281,7 @@ export class EmulatorState {
       description: input.description ?? '',
       isActive: true,
       deleted: false,
+      extra: { ...(input.extra ?? {}) },
       tokenTtlSeconds: input.tokenTtlSeconds ?? null,
       vaultIds: [...(input.vaultIds ?? [])],
       scopes: [...(input.scopes ?? [])],
@@ -319,9 +347,30 @@ export class EmulatorState {
       createdAt: this.nowIso(),
       createdBy: actor.id,
       createdByType: actor.type,
+      policySchemaVersion: input.policySchemaVersion ?? 2,
+      extra: { ...(input.extra ?? {}) },
     };
     this.policies.set(policy.id, policy);
     return policy;
+  }
+
+  // ---- agent tokens (revocation on policy change) -----------------------
+
+  trackAgentToken(agentId: string, jti: string, exp: number): void {
+    this.liveAgentTokens.track(agentId, jti, exp, this.nowSeconds());
+  }
+
+  /** DOCS securing-access: a policy change for an agent revokes all its live JWTs. Returns how many. */
+  revokeAgentTokens(agentId: string): number {
+    const live = this.liveAgentTokens.drain(agentId, this.nowSeconds()).filter((jti) => !this.revokedJtis.has(jti));
+    for (const jti of live) this.revokedJtis.set(jti, 'policy');
+    return live.length;
+  }
+
+  // ---- the emulated email service ----------------------------------------
+
+  sendMail(message: Omit<MailMessage, 'at'>): void {
+    this.mail.push({ ...message, at: this.nowIso() });
   }
 
   /** Live, unexpired policies of one agent, optionally in one vault. */

@@ -15,6 +15,9 @@ export class Telemetry {
     secretValueReads: 0,
     agentTokenExchanges: 0,
     humanTokenExchanges: 0,
+    restSecretValueReads: 0,
+    mcpSecretValueReads: 0,
+    rateLimited: 0,
     byRoute: {},
   };
 
@@ -22,13 +25,22 @@ export class Telemetry {
   countRequest(route: string): void {
     this.counters.requests += 1;
     if (route !== '') this.counters.byRoute[route] = (this.counters.byRoute[route] ?? 0) + 1;
-    if (route === SECRET_VALUE_ROUTE) this.counters.secretValueReads += 1;
+    if (route === SECRET_VALUE_ROUTE) {
+      this.counters.secretValueReads += 1;
+      this.counters.restSecretValueReads += 1;
+    }
     if (route === AGENT_TOKEN_ROUTE) this.counters.agentTokenExchanges += 1;
     if (route === HUMAN_TOKEN_ROUTE) this.counters.humanTokenExchanges += 1;
   }
 
-  countSecretRead(): void {
+  /** A value read by an MCP tool (never the extension's own client). */
+  countMcpSecretRead(): void {
     this.counters.secretValueReads += 1;
+    this.counters.mcpSecretValueReads += 1;
+  }
+
+  countRateLimited(): void {
+    this.counters.rateLimited += 1;
   }
 
   countAgentExchange(): void {

@@ -95,3 +95,17 @@ export function jwtPayload(token: string): Record<string, unknown> {
   if (payload === undefined) throw new Error('not a JWT');
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/** Secret paths from the official list_secrets text ("Found N secret(s):\n- <path>  (type: …)"). */
+export function listedSecretPaths(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => /^- (\S+) {2}\(type: /.exec(line)?.[1])
+    .filter((path): path is string => path !== undefined);
+}
+
+/** A raw MCP initialize POST with exactly these headers (to read refusals, 429s and RateLimit-* headers). */
+export function mcpInitialize(emulator: Emulator, headers: Record<string, string>): Promise<ApiResponse> {
+  const body = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
+  return call(emulator.url, 'POST', '/mcp', { body, headers: { Accept: 'application/json, text/event-stream', ...headers } });
+}

@@ -9,6 +9,10 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+export function isEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(value);
+}
+
 export class Fields {
   constructor(private readonly body: Record<string, unknown>) {}
 

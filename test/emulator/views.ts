@@ -14,15 +14,18 @@ function withOptional(body: Body, optional: Body): Body {
 }
 
 export function vaultView(vault: VaultRecord): Body {
-  return {
-    id: vault.id,
-    name: vault.name,
-    description: vault.description,
-    created_by: vault.createdBy,
-    created_by_type: vault.createdByType,
-    created_at: vault.createdAt,
-    cmek_enabled: false,
-  };
+  return withOptional(
+    {
+      id: vault.id,
+      name: vault.name,
+      description: vault.description,
+      created_by: vault.createdBy,
+      created_by_type: vault.createdByType,
+      created_at: vault.createdAt,
+      cmek_enabled: false,
+    },
+    { mpc_custody: vault.mpcCustody },
+  );
 }
 
 export function secretMetadataView(secret: SecretRecord): Body {
@@ -80,9 +83,9 @@ export function policyView(policy: PolicyRecord): Body {
       created_at: policy.createdAt,
       effect: policy.effect,
       priority: policy.priority,
-      policy_schema_version: 2,
+      policy_schema_version: policy.policySchemaVersion,
     },
-    { conditions: policy.conditions, expires_at: policy.expiresAt },
+    { ...policy.extra, conditions: policy.conditions, expires_at: policy.expiresAt },
   );
 }
 
@@ -105,7 +108,7 @@ export function agentView(agent: AgentRecord): Body {
       environment: agent.environment,
       created_at: agent.createdAt,
     },
-    { expires_at: agent.expiresAt, last_active_at: agent.lastActiveAt },
+    { ...agent.extra, expires_at: agent.expiresAt, last_active_at: agent.lastActiveAt },
   );
 }
 
@@ -127,4 +130,24 @@ export function agentSelfView(agent: AgentRecord): Body {
     },
     { created_by: agent.createdBy, expires_at: agent.expiresAt, last_active_at: agent.lastActiveAt },
   );
+}
+
+/**
+ * The agent-token response's `entitlements` (vault >= 0.61.17, read by 1claw-mcp@3ff8ff1
+ * src/client/core.ts): derived from the agent's flags; the rest are features the emulator lacks.
+ */
+export function entitlementsView(agent: AgentRecord): Body {
+  const flag = (name: string): boolean => agent.extra[name] === true;
+  return {
+    intents_api: agent.intentsApiEnabled,
+    execution_intents: flag('execution_intents_enabled'),
+    execution_require_tee: flag('execution_require_tee'),
+    intents_require_tee: flag('intents_require_tee'),
+    cards: flag('cards_enabled'),
+    memory: false,
+    shroud: agent.shroudEnabled,
+    discoverable: false,
+    treasury_signer: false,
+    has_delegations: false,
+  };
 }

@@ -134,7 +134,9 @@ describe('1Claw API client against the emulator', function () {
       const unauthorized = await rejects(c.exchangeAgentKey('ocv_not-a-real-key-at-all'), ApiError);
       assert.equal(unauthorized.status, 401);
       assert.ok(unauthorized.isUnauthorized && unauthorized.title);
-      const forbidden = await rejects(c.listSecrets(agent, demo.noAccessVaultId), ApiError);
+      // A bound vault without a policy lists as 200 [] (issue 16); outside vault_ids is 403.
+      assert.deepEqual(await c.listSecrets(agent, demo.noAccessVaultId), []);
+      const forbidden = await rejects(c.listSecrets(agent, demo.otherTeamVaultId), ApiError);
       assert.ok(forbidden.isForbidden);
       assert.ok(forbidden.message.includes('/v1/vaults/:id/secrets'), 'the error names the route');
       assert.equal((await rejects(c.getVault(human, '00000000-0000-4000-8000-000000000000'), ApiError)).status, 404);

@@ -120,12 +120,36 @@ describe('1Claw emulator: behaviour', function () {
       expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${internal.id}/secrets`, { token }), 403);
     });
 
-    it('outside vault_ids is 403 before any policy check; bound without policy is 403; unknown is 404', async () => {
+    it('outside vault_ids is 403 before any policy check; bound without policy lists 200 [] and reads 403; unknown is 404', async () => {
       const { emulator, demo } = f;
       const token = await agentToken(emulator);
+      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.otherTeamVaultId}/secrets`, { token }), 403, /vault_ids/);
       expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.otherTeamVaultId}/secrets/team/api-key`, { token }), 403, /vault_ids/);
-      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.noAccessVaultId}/secrets`, { token }), 403, /no access policy/);
+      assert.deepEqual(await listPaths(emulator, token, demo.noAccessVaultId), []);
+      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.noAccessVaultId}/secrets/ledger/db/password`, { token }), 403, /no access policy/);
+      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.noAccessVaultId}/secrets/no/such/path`, { token }), 403, /no access policy/);
+      assert.equal((await call(emulator.url, 'GET', `/v1/vaults/${demo.noAccessVaultId}`, { token })).status, 200);
       expectProblem(await call(emulator.url, 'GET', '/v1/vaults/00000000-0000-4000-8000-000000000000/secrets', { token }), 404);
+    });
+
+    it('what an agent can learn about its grants: JWT scopes and vault_ids, the token response, /agents/me, its own policies', async () => {
+      const { emulator, demo } = f;
+      const res = await call(emulator.url, 'POST', '/v1/auth/agent-token', { body: { api_key: demo.agentKey } });
+      const token = str(res.json, 'access_token');
+      const claims = jwtPayload(token);
+      assert.deepEqual(claims['scopes'], ['**', 'config/**'], 'scopes: the union of its policies\' patterns, not per vault');
+      assert.deepEqual(field(res.json, 'vault_ids'), claims['vault_ids']);
+      assert.equal(field(res.json, 'scopes'), undefined, 'the token response itself carries no scopes');
+      assert.deepEqual(field((await call(emulator.url, 'GET', '/v1/agents/me', { token })).json, 'scopes'), [], 'only explicit agent scopes');
+      const own = await call(emulator.url, 'GET', `/v1/vaults/${demo.sharedVaultId}/policies`, { token });
+      assert.deepEqual(arr(own.json, 'policies').map((p) => [field(p, 'secret_path_pattern'), field(p, 'permissions')]), [['config/**', ['read']]]);
+      assert.deepEqual(arr((await call(emulator.url, 'GET', `/v1/vaults/${demo.noAccessVaultId}/policies`, { token })).json, 'policies'), [], 'no policy here: "no secrets you can read"');
+      emulator.setSwitches({ agentPolicyListing: 'forbidden' });
+      try {
+        expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.sharedVaultId}/policies`, { token }), 403);
+      } finally {
+        emulator.setSwitches({ agentPolicyListing: 'own' });
+      }
     });
 
     it('shared-config lists only config/**; the empty vault lists nothing', async () => {
@@ -166,7 +190,7 @@ describe('1Claw emulator: behaviour', function () {
       assert.ok(narrowed.length > 0 && narrowed.every((path) => path.startsWith('api-keys/')), narrowed.join());
       expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.vaultId}/secrets/db/prod/password`, { token }), 403);
       emulator.setPolicies(demo.vaultId, demo.agentId, []);
-      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.vaultId}/secrets`, { token }), 403);
+      assert.deepEqual(await listPaths(emulator, token, demo.vaultId), [], 'no policy left: an empty list, not 403');
       emulator.setPolicies(demo.vaultId, demo.agentId, ['**']);
     });
 
@@ -183,19 +207,50 @@ describe('1Claw emulator: behaviour', function () {
       assert.ok((await listPaths(emulator, fresh, demo.vaultId)).some((path) => path.startsWith('db/')));
     });
 
-    it('an agent with no policy at issuance gets empty scopes (no access) until it re-exchanges', async () => {
+    it('an agent with no policy at issuance gets empty scopes; creating a policy revokes that token, the next exchange carries the scope', async () => {
       const { emulator, demo } = f;
       const human = await humanToken(emulator);
       const agent = await createAgent(emulator, human, { name: 'late-grant', vault_ids: [demo.vaultId] });
       const early = await agentToken(emulator, agent.key);
       assert.deepEqual(jwtPayload(early)['scopes'], []);
+      assert.deepEqual(await listPaths(emulator, early, demo.vaultId), []);
       const policy = await call(emulator.url, 'POST', `/v1/vaults/${demo.vaultId}/policies`, {
         token: human,
         body: { secret_path_pattern: 'env/*', principal_type: 'agent', principal_id: agent.id, permissions: ['read'] },
       });
       assert.equal(policy.status, 201);
-      assert.deepEqual(await listPaths(emulator, early, demo.vaultId), []);
+      expectProblem(await call(emulator.url, 'GET', `/v1/vaults/${demo.vaultId}/secrets`, { token: early }), 401, /revoked/);
+      assert.ok(emulator.isTokenRevoked(early));
       assert.deepEqual(await listPaths(emulator, await agentToken(emulator, agent.key), demo.vaultId), ['env/app', 'env/ci', 'env/worker']);
+    });
+
+    it('a policy update or delete revokes the agent\'s live JWTs too (401, or 403 "Token has been revoked" with the switch); other agents keep theirs', async () => {
+      const { emulator, demo } = f;
+      const human = await humanToken(emulator);
+      const agent = await createAgent(emulator, human, { name: 'revoked-on-change', vault_ids: [demo.vaultId] });
+      const created = await call(emulator.url, 'POST', `/v1/vaults/${demo.vaultId}/policies`, {
+        token: human,
+        body: { secret_path_pattern: 'api-keys/**', principal_type: 'agent', principal_id: agent.id, permissions: ['read'] },
+      });
+      const policyUrl = `/v1/vaults/${demo.vaultId}/policies/${str(created.json, 'id')}`;
+      const bystander = await agentToken(emulator);
+      const first = await agentToken(emulator, agent.key);
+      await call(emulator.url, 'PUT', policyUrl, { token: human, body: { permissions: ['read', 'write'] } });
+      expectProblem(await call(emulator.url, 'GET', '/v1/vaults', { token: first }), 401, /revoked/);
+      emulator.setSwitches({ policyRevocationStatus: 403 });
+      try {
+        const second = await agentToken(emulator, agent.key);
+        assert.equal((await call(emulator.url, 'DELETE', policyUrl, { token: human })).status, 204);
+        expectProblem(await call(emulator.url, 'GET', '/v1/vaults', { token: second }), 403, /^Token has been revoked$/);
+      } finally {
+        emulator.setSwitches({ policyRevocationStatus: 401 });
+      }
+      assert.equal((await call(emulator.url, 'GET', '/v1/vaults', { token: bystander })).status, 200);
+      const third = await agentToken(emulator, agent.key);
+      assert.equal(emulator.revokeAgentTokens(agent.id), 1, 'the programmatic hook revokes the same way');
+      expectProblem(await call(emulator.url, 'GET', '/v1/vaults', { token: third }), 401);
+      const revokedEvents = emulator.auditEvents().filter((e) => e.resource_type === 'policy' && e.details['principal_id'] === agent.id);
+      assert.deepEqual(revokedEvents.map((e) => [e.action, e.details['agent_tokens_revoked']]), [['policy.create', 0], ['policy.update', 1], ['policy.delete', 1]]);
     });
 
     it('write needs a write grant; deny policies win; expired policies are ignored', async () => {
@@ -211,9 +266,10 @@ describe('1Claw emulator: behaviour', function () {
         body: { secret_path_pattern: 'db/**', principal_type: 'agent', principal_id: demo.agentId, permissions: ['read'], effect: 'deny' },
       });
       assert.equal(deny.status, 201);
-      assert.ok(!(await listPaths(emulator, token, demo.vaultId)).some((path) => path.startsWith('db/')));
+      // Each policy change revoked the token: exchange again.
+      assert.ok(!(await listPaths(emulator, await agentToken(emulator), demo.vaultId)).some((path) => path.startsWith('db/')));
       await call(emulator.url, 'PUT', `/v1/vaults/${demo.vaultId}/policies/${str(deny.json, 'id')}`, { token: human, body: { expires_at: '2000-01-01T00:00:00Z' } });
-      assert.ok((await listPaths(emulator, token, demo.vaultId)).some((path) => path.startsWith('db/')));
+      assert.ok((await listPaths(emulator, await agentToken(emulator), demo.vaultId)).some((path) => path.startsWith('db/')));
       emulator.setPolicies(demo.vaultId, demo.agentId, ['**']);
     });
   });
@@ -229,7 +285,7 @@ describe('1Claw emulator: behaviour', function () {
       const claims = jwtPayload(token);
       assert.equal(claims['sub'], `agent:${demo.agentId}`);
       assert.deepEqual(Object.keys(claims).sort(), ['exp', 'iat', 'jti', 'org', 'scopes', 'sub', 'vault_ids']);
-      assert.equal(Number(claims['exp']) - Number(claims['iat']), 3600);
+      assert.equal(Number(claims['exp']) - Number(claims['iat']), 900, 'the demo seed issues 900 s agent tokens (the shorter documented default)');
       const human = jwtPayload(await humanToken(emulator));
       assert.deepEqual(Object.keys(human).sort(), ['exp', 'iat', 'jti', 'org', 'sub']);
       assert.equal(Number(human['exp']) - Number(human['iat']), 900);
@@ -372,7 +428,8 @@ describe('1Claw emulator: behaviour', function () {
         [await call(u, 'PUT', `/v1/vaults/${v}/secrets/ok/path`, { token: human, rawBody: 'value=x', contentType: 'text/plain' }), 415],
         [await call(u, 'PUT', `/v1/vaults/${v}/secrets/ok/path`, { token: human, rawBody: JSON.stringify({ value: 'y'.repeat(5 * 1024 * 1024 + 10) }), contentType: 'application/json' }), 413],
         [await call(u, 'POST', '/v1/vaults', { token: human, body: { name: 'coder-workspace' } }), 409],
-        [await call(u, 'POST', '/v1/vaults', { token: agent, body: { name: 'by-agent' } }), 403],
+        [await call(u, 'POST', '/v1/agents', { token: agent, body: { name: 'by-agent' } }), 403],
+        [await call(u, 'POST', `/v1/vaults/${v}/policies`, { token: agent, body: { secret_path_pattern: '**', principal_type: 'agent', principal_id: demo.agentId, permissions: ['read'] } }), 403],
         [await call(u, 'POST', '/v1/agents', { token: human, body: { name: 'x', vault_ids: ['not-a-uuid'] } }), 400],
         [await call(u, 'PATCH', `/v1/agents/${demo.agentId}`, { token: human, body: { name: 'renamed', is_active: 'nope' } }), 400],
         [await call(u, 'POST', `/v1/vaults/${v}/policies`, { token: human, body: { secret_path_pattern: '**', principal_type: 'agent', principal_id: demo.agentId, permissions: ['root'] } }), 400],
@@ -711,7 +768,7 @@ describe('1Claw emulator: behaviour', function () {
       assert.ok(arr(reads.json, 'events').every((e) => field(e, 'action') === 'secret.read' && field(e, 'actor_id') === demo.agentId));
       const page = await call(emulator.url, 'GET', '/v1/audit/events?limit=2&offset=1', { token: human });
       assert.equal(arr(page.json, 'events').length, 2);
-      assert.ok(Number(field(page.json, 'count')) > 2);
+      assert.equal(field(page.json, 'count'), 2, 'count = the number of events returned (contract §12.8)');
       const own = await call(emulator.url, 'GET', '/v1/audit/events', { token: await agentToken(emulator) });
       assert.ok(arr(own.json, 'events').every((e) => field(e, 'actor_id') === demo.agentId), 'agents see only their own events');
     });

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { listedSecretPaths } from '../emulator/testing';
 import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
@@ -73,8 +74,8 @@ describe('MCP registrations connect for real', function () {
       const result = await client.callTool({ name: 'list_secrets', arguments: {} });
       const first = (result.content as Array<{ text?: string }>)[0];
       assert.ok(!result.isError, `list_secrets failed: ${first?.text}`);
-      const body = JSON.parse(first?.text ?? '{}') as { secrets?: Array<{ path: string }> };
-      return (body.secrets ?? []).map((s) => s.path);
+      // The official list_secrets answers in text ("Found N secret(s):\n- <path>  (type: …)").
+      return listedSecretPaths(first?.text ?? '');
     } finally {
       await client.close();
     }

@@ -90,7 +90,8 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentName} (${emulator.demo!.agentId})`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
         assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
       }
-      assert.match(tooltip, /Token expires: (59|60) min \(\d\d:\d\d:\d\d\)/, 'a one-hour token counting down');
+      // The demo seed issues 900 s agent tokens, the shorter documented default (issue 16).
+      assert.match(tooltip, /Token expires: (14|15) min \(\d\d:\d\d:\d\d\)/, 'a 15-minute token counting down');
       await artefacts.capture('status-tooltip');
       await page.mouse.move(640, 400);
       return { status, titleActions: await titleActions(page) };
@@ -108,7 +109,9 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       for (const vault of ['coder-workspace', 'shared-config']) {
         assert.deepEqual([...(listing.secrets[vault] ?? [])].sort(), expected[vault], `secret paths shown for ${vault}`);
       }
-      assert.deepEqual(listing.messages['finance-prod'], ['No access: this agent has no policy for this vault.']);
+      // A bound vault without a policy lists as 200 {secrets: []} on the platform (issue 16), so the
+      // tree shows it as empty until a later stream tells "nothing you can read" from "empty".
+      assert.deepEqual(listing.messages['finance-prod'], ['No secrets in this vault yet.']);
       assert.deepEqual(listing.messages['empty-sandbox'], ['No secrets in this vault yet.']);
       assert.match(listing.descriptions['coder-workspace:db/staging/password'] ?? '', /expires soon/);
       assert.match(listing.descriptions['coder-workspace:legacy/old-token'] ?? '', /disabled/);

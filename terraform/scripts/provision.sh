@@ -81,7 +81,9 @@ proto='=https'
 case "$base" in http://*) proto='=http' ;; esac
 budget=${ONECLAW_RETRY_BUDGET_SECONDS:-600}
 case "$budget" in '' | *[!0-9]*) budget=600 ;; esac
-deadline=$(($(date +%s) + budget))
+pace=${ONECLAW_SLEEP_PERCENT:-100}
+case "$pace" in '' | *[!0-9]* | 0) pace=100 ;; esac
+deadline=$(($(date +%s) + budget * pace / 100))
 
 # The human key: ONECLAW_API_KEY at apply; at destroy the stored copy or the variable named by
 # ONECLAW_DESTROY_KEY_ENV. It reaches curl only through a 0600 config file (never argv).
@@ -118,12 +120,14 @@ retry_after() {
   printf '%s' "$value"
 }
 
-# Full-jitter exponential backoff (0.5 s doubling, capped at 20 s), after any Retry-After.
-# Returns 1, sleeping nothing, when the wait would overrun the time budget.
+# Full jitter: a random wait up to 0.5 s doubling per attempt (capped at 20 s), or up to the
+# Retry-After, whichever is longer, after that Retry-After. Returns 1, sleeping nothing, when the
+# wait would overrun the time budget. ONECLAW_SLEEP_PERCENT scales waits (benchmarks only).
 backoff() {
   cap=$((500 << ($1 > 6 ? 6 : $1 - 1)))
   [ "$cap" -le 20000 ] || cap=20000
-  ms=$(($(rand) % (cap + 1) + ${2:-0} * 1000))
+  [ "$cap" -ge $((${2:-0} * 1000)) ] || cap=$((${2:-0} * 1000))
+  ms=$((($(rand) % (cap + 1) + ${2:-0} * 1000) * pace / 100))
   [ $(($(date +%s) + ms / 1000)) -lt "$deadline" ] || return 1
   sleep "$((ms / 1000)).$((ms % 1000 / 100))$((ms % 100 / 10))$((ms % 10))"
 }

@@ -120,13 +120,15 @@ retry_after() {
   printf '%s' "$value"
 }
 
-# Full jitter: a random wait up to 0.5 s doubling per attempt (capped at 20 s), or up to the
-# Retry-After, whichever is longer, after that Retry-After. Returns 1, sleeping nothing, when the
-# wait would overrun the time budget. ONECLAW_SLEEP_PERCENT scales waits (benchmarks only).
+# Full-jitter exponential backoff: a random wait of up to 0.5 s doubling per attempt (at most
+# 20 s). After a Retry-After of R seconds: R plus a random part of up to R (the server's word
+# replaces the exponential growth; the random part keeps clients from retrying in lockstep).
+# Returns 1, sleeping nothing, when the wait would overrun the time budget.
+# ONECLAW_SLEEP_PERCENT scales waits (time-scaled benchmarks only).
 backoff() {
   cap=$((500 << ($1 > 6 ? 6 : $1 - 1)))
   [ "$cap" -le 20000 ] || cap=20000
-  [ "$cap" -ge $((${2:-0} * 1000)) ] || cap=$((${2:-0} * 1000))
+  [ "${2:-0}" = 0 ] || cap=$(($2 * 1000))
   ms=$((($(rand) % (cap + 1) + ${2:-0} * 1000) * pace / 100))
   [ $(($(date +%s) + ms / 1000)) -lt "$deadline" ] || return 1
   sleep "$((ms / 1000)).$((ms % 1000 / 100))$((ms % 100 / 10))$((ms % 10))"

@@ -384,6 +384,48 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
     });
   });
 
+  describe("migration: the published kmjones1979/oneclaw module's inputs, unchanged", function () {
+    it('its README examples (bootstrap, manual) and its Terraform-native inputs apply and give the same environment names', async function () {
+      // Bootstrap example of the published README.
+      const bootstrap = await ShimmedModule.create('published-bootstrap', path.join(results, 'terraform-published.log'));
+      const boot = { agent_id: 'coder-agent-1', human_api_key: emulator.demo?.humanKey, base_url: emulator.url };
+      const applied = await bootstrap.apply(boot, { sampler });
+      assert.equal(applied.code, 0, applied.output);
+      const bootState = await bootstrap.state();
+      assert.equal(bootState.outputs['provisioning_mode']?.value, 'bootstrap');
+      assert.deepEqual(Object.keys(coderEnv(bootState)).sort(), ['ONECLAW_BASE_URL', 'ONECLAW_MCP_URL', '_ONECLAW_BOOTSTRAP_SESSION']);
+      assert.equal((await bootstrap.destroy(boot, { sampler })).code, 0);
+
+      // Manual example, with every other published input set to its published default.
+      const published = {
+        agent_id: 'coder-agent-1', vault_id: VAULT, api_token: 'ocv_testtoken', agent_id_1claw: AGENT, mcp_host: 'https://mcp.1claw.xyz/mcp', base_url: 'https://api.1claw.xyz',
+        install_cursor_config: true, install_claude_config: true, cursor_config_path: '$HOME/.cursor/mcp.json', claude_config_path: '$HOME/.config/claude/mcp.json',
+        bootstrap_vault_name: 'coder-workspace', bootstrap_agent_name: '', bootstrap_policy_path: '**', token_ttl_hours: 8, auto_destroy_vault: false,
+        provision_vault_name: '', provision_agent_name: '', provision_policy_path: '**', icon: '/icon/vault.svg', order: 1,
+      };
+      const { result, values } = await planner.plan(published);
+      assert.ok(values !== undefined, result.output);
+      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.xyz', ONECLAW_MCP_URL: 'https://mcp.1claw.xyz/mcp', ONECLAW_VAULT_ID: VAULT, ONECLAW_AGENT_API_KEY: 'ocv_testtoken', ONECLAW_AGENT_ID: AGENT });
+      assert.equal(values.outputs['claude_config_path']?.value, '$HOME/.claude.json', 'the published Claude path means Claude Code\'s own config');
+      assert.equal(values.outputs['mcp_config_path']?.value, '$HOME/.cursor/mcp.json');
+      assert.deepEqual(startConfig(String(script(values)['script']))['client_paths'], { cursor: '$HOME/.cursor/mcp.json', 'claude-code': '' });
+
+      // Terraform-native inputs of the published module (0f89c4e): applied against the emulator.
+      const native = await ShimmedModule.create('published-native', path.join(results, 'terraform-published.log'));
+      const nativeVars = { agent_id: 'coder-agent-1', master_api_key: emulator.demo?.humanKey, base_url: emulator.url, token_ttl_hours: 8, provision_policy_path: '**', auto_destroy_vault: false };
+      const created = await native.apply(nativeVars, { sampler });
+      assert.equal(created.code, 0, created.output);
+      const agent = emulator.findAgentByName(DEFAULT_NAME);
+      assert.ok(agent !== undefined);
+      assert.equal(agent.tokenTtlSeconds, 8 * 3600);
+      assert.deepEqual(emulator.listPolicies(agent.vaultIds[0]).filter((policy) => policy.principalId === agent.id).map((policy) => [policy.secretPathPattern, policy.permissions]), [['**', ['read']]]);
+      const nativeState = await native.state();
+      assert.equal(nativeState.outputs['provisioning_mode']?.value, 'terraform_native');
+      assert.equal(nativeState.outputs['agent_id_1claw']?.value, agent.id);
+      assert.equal((await native.destroy(nativeVars, { sampler, env: { ONECLAW_MASTER_API_KEY: emulator.demo?.humanKey ?? '' } })).code, 0);
+    });
+  });
+
   describe('credential scan', function () {
     it('no key or JWT in any Terraform log, plan or process command line', function () {
       sampler.psSnapshot();

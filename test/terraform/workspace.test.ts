@@ -92,6 +92,7 @@ describe('Coder module: workspace start script against the emulator', function (
     vsixUrl = `http://127.0.0.1:${address.port}/1claw.vsix`;
 
     const manual = { api_token: 'ocv_renderPlaceholder0123', vault_id: '0b7f6d2e-3c1a-4d5e-9f00-1a2b3c4d5e6f' };
+    await render('none', {});
     await render('manual', manual);
     await render('manual-no-wait', { ...manual, node_wait_seconds: 0 });
     await render('manual-wait', { ...manual, node_wait_seconds: 30 });
@@ -203,6 +204,23 @@ describe('Coder module: workspace start script against the emulator', function (
       const second = await start('bootstrap', where, 'bootstrap second start', { _ONECLAW_BOOTSTRAP_SESSION: session });
       assert.equal(second.code, 0, second.output);
       assert.equal(emulator.listAgents().length, agents, 'a second start enrolled again');
+    });
+  });
+
+  describe('migration from kmjones1979/oneclaw', function () {
+    it("takes over the published module's bootstrap cache: no enrolment, the MCP entries point at its agent", async function () {
+      const where = newHome('published-cache');
+      const demo = emulator.demo;
+      assert.ok(demo !== undefined);
+      const legacy = path.join(where.home, '.coder-modules', 'kmjones1979', 'oneclaw');
+      fs.mkdirSync(legacy, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(legacy, 'bootstrap.json'), JSON.stringify({ vault_id: demo.vaultId, agent_id: demo.agentId, agent_api_key: demo.agentKey }, null, 2), { mode: 0o600 });
+      const agents = emulator.listAgents().length;
+      const result = await start('none', where, 'published cache');
+      assert.equal(result.code, 0, result.output);
+      assert.equal(emulator.listAgents().length, agents, 'a new agent was enrolled');
+      const claude = JSON.parse(fs.readFileSync(path.join(where.home, '.claude.json'), 'utf8')) as { mcpServers: Record<string, { headers?: Record<string, string> }> };
+      assert.equal(claude.mcpServers['1claw']?.headers?.['X-Vault-ID'], demo.vaultId);
     });
   });
 

@@ -64,6 +64,7 @@ locals {
 
   # What `oneclaw workspace-start` reads. Nothing here is secret: credentials reach the
   # workspace only as coder_env variables (ONECLAW_AGENT_API_KEY, _ONECLAW_BOOTSTRAP_SESSION).
+  # The CLI takes token lifetimes up to a day; a longer one is left out (the 1Claw default).
   start_config = merge({
     api_base_url     = var.base_url
     mcp_url          = var.mcp_host
@@ -79,7 +80,7 @@ locals {
     permissions      = var.policy_permissions
     owner_marker     = local.instance_id
     device_sign_in   = { enabled = local.mode == "bootstrap" && var.device_sign_in_wait_seconds > 0, wait_seconds = var.device_sign_in_wait_seconds }
-  }, local.token_ttl_seconds > 0 ? { token_ttl_seconds = local.token_ttl_seconds } : {})
+  }, local.token_ttl_seconds > 0 && local.token_ttl_seconds <= 86400 ? { token_ttl_seconds = local.token_ttl_seconds } : {})
 
   vault_id = local.mode == "terraform_native" ? one(module.provision[*].vault_id) : var.vault_id
   agent_id = local.mode == "terraform_native" ? one(module.provision[*].agent_id) : var.agent_id_1claw

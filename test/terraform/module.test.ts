@@ -183,6 +183,8 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
         device_sign_in: { enabled: true, wait_seconds: 600 },
         token_ttl_seconds: 900,
       });
+      const long = await planned({ bootstrap: true, token_ttl_hours: 48 });
+      assert.equal(startConfig(String(script(long)['script']))['token_ttl_seconds'], undefined, 'the CLI takes lifetimes up to a day: longer ones are left out');
     });
 
     it('bootstrap with a human key: a session, never the key, in the environment; a login-blocking script', async function () {

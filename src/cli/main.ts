@@ -65,7 +65,9 @@ export async function runCli(run: CliRun): Promise<number> {
     out.note(name && name !== 'help' && name !== '--help' ? `unknown command "${name.slice(0, 24)}"\n${USAGE}` : USAGE);
     return name === 'help' || name === '--help' ? 0 : 2;
   }
-  const io: CliIo = { out, env: run.env, home: run.home ?? os.homedir(), cliSource: run.cliSource, readStdin: run.readStdin ?? (() => readProcessStdin()), claudeBinary: run.claudeBinary, node: run.node };
+  // The headers helper needs no home (its paths are baked); if anything ever asks, not from HOME.
+  const home = run.home ?? (name === 'headers' ? os.userInfo().homedir : os.homedir());
+  const io: CliIo = { out, env: run.env, home, cliSource: run.cliSource, readStdin: run.readStdin ?? (() => readProcessStdin()), claudeBinary: run.claudeBinary, node: run.node };
   try {
     return await command.run(parseArgs(run.argv, command), io);
   } catch (err) {

@@ -124,7 +124,8 @@ export class Enrolment {
         if (!(err instanceof ApiError && err.isUnauthorized)) this.logger.warn(`Could not revoke a token: ${describeError(err)}`);
       }
     }
-    if (key && request.human) report.agentDeleted = await this.deleteAgent(request.agent!, request.human, report);
+    const deletion = key && request.human ? await this.deleteAgent(request.agent!, request.human, report) : undefined;
+    report.agentDeleted = deletion === 'deleted';
 
     const cleaned = await request.cleanup.removeEverywhere([key, ...request.tokens].filter((v): v is string => !!v));
     report.removed.push(...cleaned.removed);
@@ -136,7 +137,7 @@ export class Enrolment {
 
     const needles = [key, ...request.tokens].filter((v): v is string => !!v);
     report.stillHolding = [...(await request.cleanup.filesContaining(needles)), ...(await this.cacheFilesHolding(key))];
-    report.keyStillWorks = key ? await this.keyStillWorks(key, report.agentDeleted) : undefined;
+    report.keyStillWorks = key ? await this.keyStillWorks(key, deletion === 'deleted' || deletion === 'gone') : undefined;
     return report;
   }
 
@@ -151,39 +152,45 @@ export class Enrolment {
     return files;
   }
 
-  private async deleteAgent(agent: AgentRecord, human: HumanCredential, report: RevokeReport): Promise<boolean> {
+  /** 'deleted', 'gone' (1Claw no longer accepts the key: nothing to delete), or 'failed' (said in the report). */
+  private async deleteAgent(agent: AgentRecord, human: HumanCredential, report: RevokeReport): Promise<'deleted' | 'gone' | 'failed'> {
     const { client } = this.deps;
-    let humanToken: string | undefined;
-    try {
-      let agentId = agent.agentId;
-      if (!agentId) {
-        // Learn the agent's id from one exchange, and revoke that token at once.
+    let agentId = agent.agentId;
+    if (!agentId) {
+      // Learn the agent's id from one exchange, and revoke that token at once.
+      try {
         const issued = await client.exchangeAgentKey(agent.agentKey);
         registerSecret(issued.access_token);
         agentId = issued.agent_id ?? undefined;
         await client.revokeToken(issued.access_token).catch(() => undefined);
+      } catch (err) {
+        if (err instanceof ApiError && err.isUnauthorized) return 'gone';
+        report.problems.push(`The agent could not be identified (${describeError(err)}); it stays until an administrator deletes it in the 1Claw dashboard.`);
+        return 'failed';
       }
+    }
+    let humanToken: string | undefined;
+    try {
       if (!agentId) throw new Error('the agent\'s id is unknown');
       humanToken = human.kind === 'session' ? human.token : (await client.exchangeHumanKey(human.key)).access_token;
       registerSecret(humanToken);
       await retireAgent(client, humanToken, agent.vaultId, agentId);
-      return true;
+      return 'deleted';
     } catch (err) {
-      if (err instanceof ApiError && err.isNotFound) return true;
-      if (err instanceof ApiError && err.isUnauthorized && !humanToken) return true; // the key no longer works: the agent is gone
+      if (err instanceof ApiError && err.isNotFound) return 'gone';
       report.problems.push(`The agent could not be deleted (${describeError(err)}); it stays until an administrator deletes it in the 1Claw dashboard.`);
-      return false;
+      return 'failed';
     } finally {
       if (humanToken) await client.revokeToken(humanToken).catch(() => undefined);
     }
   }
 
   /**
-   * The truth after a revoke. A deleted agent's key is checked (one exchange that must be
-   * refused); an agent that was not deleted keeps a working key, which we know without asking.
+   * The truth after a revoke. A deleted (or vanished) agent's key is checked with one exchange
+   * that must be refused; an agent that was not deleted keeps a working key, known without asking.
    */
-  private async keyStillWorks(key: string, deleted: boolean): Promise<boolean | undefined> {
-    if (!deleted) return true;
+  private async keyStillWorks(key: string, check: boolean): Promise<boolean | undefined> {
+    if (!check) return true;
     try {
       const issued = await this.deps.client.exchangeAgentKey(key);
       registerSecret(issued.access_token);

@@ -5,7 +5,7 @@
  * or the new one, never half of one), by the helper's slow path and by the editor whenever it is
  * issued a token for the registered agent.
  */
-import { readTextFile, removeFile, writeFileAtomic } from '../util/files';
+import { readTextFile, writeFileAtomic } from '../util/files';
 
 /** Serve from the cache only while the token lives this much longer (the wrapper bakes the same number). */
 export const CACHE_MARGIN_SECONDS = 60;
@@ -45,8 +45,4 @@ export function isFresh(entry: CachedHeaders | undefined, nowMs: number): entry 
 
 export async function writeTokenCache(filePath: string, entry: CachedHeaders): Promise<void> {
   await writeFileAtomic(filePath, formatTokenCache(entry), { mode: 0o600, forceMode: true, dirMode: 0o700 });
-}
-
-export async function removeTokenCache(filePath: string): Promise<void> {
-  await removeFile(filePath).catch(() => false);
 }

@@ -11,7 +11,6 @@ import { fakeExtensionContext } from '../support/fakeContext';
 async function main(): Promise<void> {
   const bundle = process.argv[2]!;
   const loadStart = performance.now();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const extension = require(bundle) as { activate(ctx: unknown): { state: string }; deactivate(): void };
   const loadMs = performance.now() - loadStart;
   const { context } = fakeExtensionContext();

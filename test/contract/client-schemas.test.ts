@@ -22,7 +22,7 @@ import {
   VaultListSchema,
   VaultSchema,
 } from '../../src/api/schemas';
-import { specPath } from './openapi-spec';
+import { SPEC_MISSING, specPath } from './openapi-spec';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -109,7 +109,7 @@ describe('client schemas vs the official OpenAPI spec', () => {
   let synth: Synthesiser;
   before(() => {
     const file = specPath();
-    assert.ok(existsSync(file), `The official OpenAPI spec is missing at ${file}: the contract cannot be checked (set ONECLAW_OPENAPI_PATH).`);
+    assert.ok(existsSync(file), `The official OpenAPI spec is missing at ${file}: ${SPEC_MISSING}.`);
     doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
     synth = new Synthesiser(doc);
   });

@@ -7,19 +7,22 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { allowedExtraField, deviationFor } from './deviations';
 
-/** ONECLAW_OPENAPI_PATH, else the nearest `shared/1claw/openapi.json` above the working directory (worktrees sit deeper than main). */
+/** Why the contract stage of `npm test` did not run (the spec is not part of this repository). */
+export const SPEC_MISSING = "set ONECLAW_OPENAPI_PATH to 1Claw's openapi.json (github.com/1clawAI/1claw-openapi-spec)";
+
+/**
+ * ONECLAW_OPENAPI_PATH when set (a wrong path then fails the suites), else ../shared beside the
+ * repository — only there, so a clone never picks up a spec from some folder further up (in a
+ * worktree, set ONECLAW_OPENAPI_PATH).
+ */
 export function specPath(): string {
-  const explicit = process.env['ONECLAW_OPENAPI_PATH'];
-  if (explicit !== undefined && explicit !== '') return explicit;
-  let dir = path.resolve('..');
-  for (let depth = 0; depth < 6; depth += 1) {
-    const candidate = path.join(dir, 'shared', '1claw', 'openapi.json');
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return path.resolve('../shared/1claw/openapi.json');
+  return process.env['ONECLAW_OPENAPI_PATH'] || path.resolve('../shared/1claw/openapi.json');
+}
+
+/** The spec the contract suites will use, or undefined when none is configured or beside the repository. */
+export function locateSpec(): string | undefined {
+  if (process.env['ONECLAW_OPENAPI_PATH']) return specPath();
+  return existsSync(specPath()) ? specPath() : undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -46,7 +49,7 @@ export class OpenApiSpec {
     const file = specPath();
     // Never skip: a missing spec must fail the suite loudly.
     if (!existsSync(file)) {
-      throw new Error(`OpenAPI spec not found at ${file}. Put 1Claw's openapi.json there or set ONECLAW_OPENAPI_PATH.`);
+      throw new Error(`OpenAPI spec not found at ${file}: ${SPEC_MISSING}.`);
     }
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (!isObject(parsed) || !isObject(parsed['paths']) || !isObject(parsed['components'])) {
@@ -176,4 +179,12 @@ export class OpenApiSpec {
     }
     return [...new Set(out)];
   }
+}
+
+// `node out/test/contract/openapi-spec.js`: prints the spec's path (exit 0) or why the contract
+// cannot run (exit 3). test/run-all.sh uses it to report the contract stage as not run.
+if (require.main === module) {
+  const file = locateSpec();
+  console.log(file ?? SPEC_MISSING);
+  process.exitCode = file === undefined ? 3 : 0;
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { OneClawApi } from '../../src/editor/services';
 import { startEmulator, type Emulator } from '../emulator';
 import { runOneclaw } from '../support/cli';
+import { setEnvironment } from '../support/environment';
 import { fakeExtensionContext } from '../support/fakeContext';
 import { realisticClaudeJson } from '../support/fixtures';
 import * as stub from '../support/vscode-stub';
@@ -35,14 +36,7 @@ describe('editor and module agree on every config file they edit', function () {
   let emulator: Emulator;
   let home: string;
   const savedEnv = { ...process.env };
-  /** Set variables on the real environment (os.homedir() reads it; a replaced process.env object would not be). */
-  const setEnvironment = (values: Record<string, string | undefined>) => {
-    for (const key of Object.keys(process.env)) if (!(key in values)) delete process.env[key];
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
+
   // Neither path may find a `claude` binary (it rewrites the file with its own state): the file edit is compared.
   const pathWithoutClaude = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':');
 
@@ -70,7 +64,6 @@ describe('editor and module agree on every config file they edit', function () {
     stub.__stub.config['oneclaw.mcp.clients'] = ['claudeCode', 'cursorFile'];
     setEnvironment({ HOME: home, PATH: pathWithoutClaude, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...variables() });
     assert.equal(os.homedir(), home, 'the extension would write outside the test\'s home');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const api = extension.activate(fakeExtensionContext().context);
     try {

@@ -25,7 +25,7 @@ describe('the real Claude Code CLI reads our registration', function () {
 
   function claude(args: string[], env: Record<string, string> = {}): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(claudeBinary, args, { cwd: home, timeout: 45_000, env: { PATH: process.env.PATH, HOME: home, ...env } }, (err, stdout, stderr) => {
+      execFile(claudeBinary, args, { cwd: home, timeout: 45_000, env: { PATH: process.env.PATH, HOME: home, TMPDIR: path.join(home, 'tmp'), ...env } }, (err, stdout, stderr) => {
         // A non-zero exit with output is an answer ("no such server"); no output at all is a failure.
         if (err && !stdout && !stderr) reject(new Error(`claude ${args.join(' ')} failed: ${err.message}`));
         else resolve(stdout + stderr);
@@ -46,6 +46,7 @@ describe('the real Claude Code CLI reads our registration', function () {
   });
   beforeEach(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-claude-'));
+    await fs.mkdir(path.join(home, 'tmp')); // Claude Code's own temporary files (/tmp/claude-<uid>/… otherwise)
   });
   afterEach(async () => {
     await fs.rm(home, { recursive: true, force: true });

@@ -122,7 +122,7 @@ describe('1Claw emulator: platform (limits, quota, device sign-in, enrolment)', 
       const secret = await call(emulator.url, 'PUT', `/v1/vaults/${demo.vaultId}/secrets/new/one`, { token: human, body: { value: 'x' } });
       assert.equal(secret.status, 403);
       assert.match(str(secret.json, 'detail'), /^Secret limit reached \(\d+\/40 on free tier\)/);
-      assert.equal((await call(emulator.url, 'PUT', `/v1/vaults/${demo.vaultId}/secrets/api-keys/openai`, { token: human, body: { value: 'new version' } })).status, 201, 'a new version is not a new secret');
+      assert.equal((await call(emulator.url, 'PUT', `/v1/vaults/${demo.vaultId}/secrets/api-keys/openai`, { token: human, body: { value: 'openai-key-v2-5f3c9e' } })).status, 201, 'a new version is not a new secret');
     });
   });
 

@@ -356,6 +356,20 @@ describe('workspace access against the emulator', function () {
       assert.equal(state.kind, 'revoked');
     });
 
+    it('with a wrong human key: says the agent was not deleted and that its key still works', async () => {
+      const { client, token } = await humanClient();
+      const kept = await client.createAgent(token, { name: 'kept', vault_ids: [demo.vaultId] });
+      const h = await harness({});
+      await fs.mkdir(path.join(h.home, '.1claw'), { recursive: true, mode: 0o700 });
+      await fs.writeFile(cacheLocations(h.home)[0]!.path, serialiseCache({ agentKey: kept.api_key!, vaultId: demo.vaultId, agentId: kept.agent.id }), { mode: 0o600 });
+      await startAndSettle(h);
+      const { report, message, warning } = await h.access.revoke('1ck_wrongwrongwrongwrong');
+      assert.deepEqual([report.agentDeleted, report.keyStillWorks, warning], [false, true, true]);
+      assert.match(message, /The agent could not be deleted \(.*401.*\)/);
+      assert.ok(!message.includes('the agent was deleted'));
+      assert.ok(emulator.listAgents().some((a) => a.id === kept.agent.id && !a.deleted));
+    });
+
     it('reports a key the server refuses as revoked', async () => {
       const { client, token } = await humanClient();
       const doomed = await client.createAgent(token, { name: 'doomed', vault_ids: [demo.vaultId] });

@@ -183,11 +183,11 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
     },
 
     revoked: async () => {
-      const status = await waitStatus(page, /1Claw: Set up/, 20_000);
+      const status = await waitStatus(page, /1Claw: Revoked/, 20_000);
       await openOneClawView(page);
       const welcome = await waitFor('the 1Claw welcome view', async () => {
         const text = await welcomeText(page);
-        return text.includes('No 1Claw agent is set up') ? text : undefined;
+        return text.includes('access was revoked') ? text : undefined;
       }, 15_000, 200);
       assert.equal(await page.locator(`${TREE} .monaco-list-row`).count(), 0, 'no tree rows after revoke');
       await artefacts.capture('revoked-welcome');

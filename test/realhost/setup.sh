@@ -16,7 +16,10 @@
 #   versions.stamp   all pinned versions, written after a successful run
 #   env.sh           exports the paths the test runner needs
 #   logs/            install logs (the tail is printed on failure)
-#   xdg/, npm-cache/ so nothing is written into $HOME during install
+#   xdg/             so nothing is written into $HOME during install
+#   .stage-<piece>/  an install in progress, with its own npm cache (.npm-cache), which is
+#                    removed with the staging files: nothing lands in ~/.npm, and the ~550 MB of
+#                    downloads do not stay on disk once installed
 #
 # Needs: the npm registry and Debian apt (root, or passwordless sudo).
 set -euo pipefail
@@ -75,7 +78,7 @@ LOGS="$TOOLS_DIR/logs"
 BIN="$TOOLS_DIR/bin"
 
 mkdir -p "$STAMPS" "$LOGS" "$BIN" \
-  "$TOOLS_DIR/xdg/config" "$TOOLS_DIR/xdg/data" "$TOOLS_DIR/xdg/cache" "$TOOLS_DIR/npm-cache"
+  "$TOOLS_DIR/xdg/config" "$TOOLS_DIR/xdg/data" "$TOOLS_DIR/xdg/cache"
 
 # One run at a time per tools dir (bounded wait).
 exec 9>"$TOOLS_DIR/.lock"
@@ -88,31 +91,34 @@ rm -rf "$TOOLS_DIR"/.stage-* 2>/dev/null || true
 export XDG_CONFIG_HOME="$TOOLS_DIR/xdg/config"
 export XDG_DATA_HOME="$TOOLS_DIR/xdg/data"
 export XDG_CACHE_HOME="$TOOLS_DIR/xdg/cache"
-export npm_config_cache="$TOOLS_DIR/npm-cache"
-export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
 stamp_ok() { # piece expected-content
   [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]
 }
 
-# npm install <spec> into a fresh staging prefix, then swap it in atomically.
+# npm install <spec> into a fresh staging prefix, then swap it in atomically. $ALLOW_SCRIPTS:
+# the packages whose install scripts the piece needs (npm 11's allowScripts, as JSON members).
 npm_install_into() { # piece final-prefix spec [extra env...]
   local piece="$1" final="$2" spec="$3"; shift 3
   local stage="$TOOLS_DIR/.stage-$piece" logfile="$LOGS/$piece.log"
   rm -rf "$stage"; mkdir -p "$stage"
-  printf '{"name":"oneclaw-realhost-%s","private":true}\n' "$piece" >"$stage/package.json"
+  printf '{"name":"oneclaw-realhost-%s","private":true,"allowScripts":{%s}}\n' "$piece" "${ALLOW_SCRIPTS:-}" >"$stage/package.json"
   log "installing $spec (log: $logfile, at most ${NPM_TIMEOUT}s)"
   # Under `npm test` the outer npm (node 20) exports npm_* variables; the nested npm would take
   # them as its own config (code-server's postinstall reads the node version from
-  # npm_config_user_agent), so drop them and pass only what this install needs.
+  # npm_config_user_agent), so drop them and pass only what this install needs. Its download
+  # cache lives in the staging dir and goes with it (never ~/.npm).
   local inherited
   inherited="$(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)' || true)"
   # shellcheck disable=SC2086 # one variable name per word
-  if ! (cd "$stage" && unset $inherited && env "$@" timeout --kill-after=30 "$NPM_TIMEOUT" \
+  if ! (cd "$stage" && unset $inherited && env "npm_config_cache=$stage/.npm-cache" \
+        npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false \
+        "$@" timeout --kill-after=30 "$NPM_TIMEOUT" \
         npm install --no-save --no-package-lock --foreground-scripts "$spec") >"$logfile" 2>&1; then
     rm -rf "$stage"
     die_with_log "npm install $spec" "$logfile"
   fi
+  rm -rf "$stage/.npm-cache"
   # The old install stays usable until here; drop its stamp before the swap so
   # an interruption can never leave a stamp that lies about the directory.
   rm -f "$STAMPS/$piece"
@@ -187,7 +193,8 @@ else
   # npm itself runs under node 24 (first on PATH); native modules build
   # against node 24's headers. unsafe_perm is read by code-server's postinstall
   # (the CLI flag is ignored by npm 11); yes=true un-blocks its nested npx.
-  npm_install_into code-server "$CODE_SERVER_PREFIX" "code-server@$CODE_SERVER_VERSION" \
+  ALLOW_SCRIPTS='"code-server":true,"argon2":true' \
+    npm_install_into code-server "$CODE_SERVER_PREFIX" "code-server@$CODE_SERVER_VERSION" \
     "PATH=$NODE24_ROOT/bin:$PATH" \
     "npm_config_nodedir=$NODE24_ROOT" \
     "npm_config_unsafe_perm=true" \

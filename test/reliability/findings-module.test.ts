@@ -114,14 +114,14 @@ describe('reliability: issue 13 findings in the Coder module', function () {
     const urls = [`http://localhost:x@127.0.0.1:${port}`, `http://127.0.0.1:${port}@127.0.0.1:${port}`, `https://api.1claw.xyz@127.0.0.1:${port}`, `http://localhost.evil.example:${port}`, `http://[::1]@127.0.0.1:${port}`, `https://a.example\\@127.0.0.1:${port}`];
     for (const url of urls) {
       const dir = tempDir('f7');
-      const result = await run('sh', [path.join(SCRIPTS_DIR, 'provision.sh'), 'discover'], { env: { PATH: process.env['PATH'] ?? '', ONECLAW_DIR: dir, ONECLAW_BASE_URL: url, ONECLAW_API_KEY: humanKey } });
+      const result = await run('sh', [path.join(SCRIPTS_DIR, 'provision.sh'), 'discover'], { env: { PATH: process.env['PATH'] ?? '', TMPDIR: dir, ONECLAW_DIR: dir, ONECLAW_BASE_URL: url, ONECLAW_API_KEY: humanKey } });
       const log = fs.readFileSync(path.join(dir, 'discover.log'), 'utf8');
       if (result.code === 0 || !log.includes('base_url must be https')) accepted.push(`${url}: ${log}`);
     }
     assert.deepEqual(accepted, []);
     assert.equal(emulator.stats().requests, before, 'a request reached the host after @');
     // The same check lets the plain forms through.
-    const ok = await run('sh', [path.join(SCRIPTS_DIR, 'provision.sh'), 'discover'], { env: { PATH: process.env['PATH'] ?? '', ONECLAW_DIR: tempDir('f7-ok'), ONECLAW_BASE_URL: emulator.url, ONECLAW_API_KEY: humanKey } });
+    const ok = await run('sh', [path.join(SCRIPTS_DIR, 'provision.sh'), 'discover'], { env: { PATH: process.env['PATH'] ?? '', TMPDIR: tempDir('f7-tmp'), ONECLAW_DIR: tempDir('f7-ok'), ONECLAW_BASE_URL: emulator.url, ONECLAW_API_KEY: humanKey } });
     assert.equal(ok.code, 0);
     const planner = await ShimmedModule.create('f7', path.join(results, 'f7.log'));
     for (const [input, value] of [['base_url', 'http://localhost:x@198.51.100.7'], ['mcp_host', 'https://mcp.1claw.xyz@198.51.100.7/mcp'], ['extension_vsix', 'https://u@198.51.100.7/x.vsix']] as const) {

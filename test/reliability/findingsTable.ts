@@ -35,10 +35,6 @@ export function finding(id: string, title: string, testName: string, fn: (this: 
   });
 }
 
-export function findingRows(): readonly FindingRow[] {
-  return rows;
-}
-
 export function printFindingsTable(): void {
   const sorted = [...rows].sort((a, b) => Number(a.id) - Number(b.id) || a.title.localeCompare(b.title));
   printTable('Issue 13 security findings', ['Finding', 'Test', 'Result'], sorted.map((r) => [`${r.id}. ${r.title}`, `${r.file}: ${r.test}`, r.result]), 140);

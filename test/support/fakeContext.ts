@@ -35,7 +35,6 @@ export function fakeExtensionContext(): { context: any; secrets: MemorySecrets; 
   const secrets = new MemorySecrets();
   const globalState = new MemoryMemento();
   const subscriptions: Array<{ dispose(): unknown }> = [];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const packageJSON = require(path.join(repoRoot, 'package.json'));
   const context = {
     subscriptions,

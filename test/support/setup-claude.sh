@@ -18,12 +18,17 @@ fi
 if [ ! -f "$stamp" ] || [ ! -x "$binary" ]; then
   rm -rf "$prefix"
   mkdir -p "$prefix"
+  # We run the native binary directly, so its postinstall (which only links it) is not needed.
+  printf '{"name":"oneclaw-claude-code","private":true,"allowScripts":{"@anthropic-ai/claude-code":false}}\n' >"$prefix/package.json"
   echo "Installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into $prefix …" >&2
-  if ! timeout 900 npm install --no-save --no-audit --no-fund --prefix "$prefix" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >"$prefix/install.log" 2>&1; then
+  # npm's download cache lives in the prefix while installing and is removed after (never ~/.npm).
+  if ! timeout 900 env "npm_config_cache=$prefix/.npm-cache" npm install --no-save --no-package-lock --no-audit --no-fund \
+      --prefix "$prefix" "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >"$prefix/install.log" 2>&1; then
     echo "ERROR: could not install @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION from the npm registry; see $prefix/install.log" >&2
     tail -20 "$prefix/install.log" >&2
     exit 1
   fi
+  rm -rf "$prefix/.npm-cache"
   if [ ! -x "$binary" ]; then
     echo "ERROR: the Claude Code package installed, but its native binary is missing at $binary" >&2
     exit 1

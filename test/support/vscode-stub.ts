@@ -4,7 +4,6 @@
  * lines, context keys) so tests can assert on it. The real editor is exercised by the
  * real-host suite; this stub only needs to be faithful enough for wiring.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Listener<T> = (value: T) => unknown;
 

@@ -313,8 +313,7 @@ export function treeModes(root: string): { path: string; mode: number; dir: bool
 
 /** Environment for terraform: offline, no update checks, no user CLI config. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const cliConfig = path.join(os.tmpdir(), 'oneclaw-tf-empty.tfrc');
-  if (!fs.existsSync(cliConfig)) fs.writeFileSync(cliConfig, '');
+  const cliConfig = '/dev/null'; // an empty CLI configuration, and no file to clean up
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'USER']) if (process.env[key] !== undefined) env[key] = process.env[key];
   return {

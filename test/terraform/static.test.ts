@@ -72,7 +72,7 @@ async function loadModules(): Promise<Map<string, ModuleModel>> {
     try {
       parsed = (await parse(file, fs.readFileSync(file, 'utf8'))) as Record<string, Json>;
     } catch (error) {
-      throw new Error(`${path.relative(REPO, file)} does not parse: ${String(error)}`);
+      throw new Error(`${path.relative(REPO, file)} does not parse: ${String(error)}`, { cause: error });
     }
     model.files.push(file);
     for (const [name, blocks] of Object.entries((parsed['variable'] ?? {}) as Blocks)) model.variables[name] = blocks[0] as Record<string, Json>;

@@ -57,7 +57,7 @@ describe('terraform test: the module\'s *.tftest.hcl files', function () {
         timeoutMs: 240_000,
       });
       const passed = /Success! (\d+) passed, 0 failed\./.exec(test.output);
-      summarise(`${test.code === 0 && passed !== null ? 'PASS   ' : 'FAIL   '} terraform test ${dir}/${path.basename(dir)}.tftest.hcl: ${passed?.[0] ?? 'failed'} (against the local emulator)`);
+      summarise(`${test.code === 0 && passed !== null ? 'PASS    ' : 'FAIL    '}        terraform test ${dir}/${path.basename(dir)}.tftest.hcl: ${passed === null ? 'failed' : `${passed[1] ?? '?'} passed, 0 failed`} (run for real against the local emulator)`);
       assert.equal(test.code, 0, test.output);
       assert.ok(passed !== null && Number(passed[1]) >= 3, test.output);
       if (agentName !== '') {
@@ -83,7 +83,7 @@ describe('terraform test: the module\'s *.tftest.hcl files', function () {
       assert.equal(body?.command, '${plan}', `run "${name}": plan only (an apply would run the provisioning steps)`);
       assert.ok((body?.assert?.length ?? 0) > 0 || body?.expect_failures !== undefined, `run "${name}" checks nothing`);
     }
-    summarise(`NOT RUN terraform test main.tftest.hcl (${runs.length} runs): not run here (needs the coder provider); checked: terraform fmt, parses, plan-only runs`);
+    summarise(`NOT RUN         terraform test main.tftest.hcl, ${runs.length} runs (not run here (needs the coder provider); checked only: terraform fmt, parses, plan-only runs)`);
   });
 
   it('no key or JWT in any log of terraform test', function () {

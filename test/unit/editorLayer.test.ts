@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { until } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
+import { setEnvironment } from '../support/environment';
 
 const { __stub, __reset } = stub;
 
@@ -30,14 +31,15 @@ describe('editor layer (vscode stub) against the emulator', function () {
   const savedEnv = { ...process.env };
   const active: Activation[] = [];
   const allLog: string[] = [];
+  const homes: string[] = [];
 
   async function activate(env: Record<string, string>, setup?: (home: string) => Promise<void>): Promise<Activation> {
     __reset();
     const home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-editor-'));
+    homes.push(home);
     await setup?.(home);
     for (const key of Object.keys(process.env)) if (key.includes('ONECLAW')) delete process.env[key];
     Object.assign(process.env, { HOME: home, ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl }, env);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require('../../src/extension') as { activate(ctx: unknown): OneClawApi; deactivate(): void };
     const fake = fakeExtensionContext();
     const api = extension.activate(fake.context);
@@ -60,8 +62,10 @@ describe('editor layer (vscode stub) against the emulator', function () {
     allLog.push(...__stub.log.map((l) => l.text), ...__stub.messages.map((m) => m.text));
   });
   after(async () => {
-    process.env = savedEnv;
+    setEnvironment(savedEnv);
     await emulator?.close();
+    // Removed at the end: a registration may still be writing into the last test's home.
+    for (const home of homes) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('connects from the variables: status bar, context keys, registrations', async () => {

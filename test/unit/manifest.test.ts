@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { __reset, __stub } from '../support/vscode-stub';
 import { fakeExtensionContext, repoRoot } from '../support/fakeContext';
+import { setEnvironment } from '../support/environment';
 
 interface Manifest {
   main: string;
@@ -44,7 +45,6 @@ describe('manifest ↔ activation', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'oneclaw-manifest-'));
     process.env.HOME = home;
     __reset();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     extension = require(bundlePath);
     const fake = fakeExtensionContext();
     subscriptions = fake.subscriptions;
@@ -54,7 +54,7 @@ describe('manifest ↔ activation', () => {
   after(() => {
     extension.deactivate();
     for (const s of subscriptions) s.dispose();
-    process.env = savedEnv;
+    setEnvironment(savedEnv);
     fs.rmSync(home, { recursive: true, force: true });
   });
 

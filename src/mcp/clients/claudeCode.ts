@@ -11,37 +11,23 @@ import * as path from 'node:path';
 import { keyFingerprint } from '../../credentials/agentRecord';
 import { oneClawHome, type OneClawHome } from '../../credentials/home';
 import { headersLine, writeTokenCache } from '../../credentials/tokenCache';
-import type { CredentialStyle } from '../../settings';
 import { readTextFile } from '../../util/files';
-import type { Logger } from '../../util/log';
 import { editConfigEntry, type ConfigEditOutcome } from '../configFile';
 import { claudeCodeEntry } from '../entries';
-import { installHeadersHelper, removeHeadersHelper, type HelperInstallContext } from '../helper/install';
+import { installHeadersHelper, removeHeadersHelper } from '../helper/install';
 import { readRegistration } from '../helper/registration';
 import { readEntry } from '../jsonEdit';
 import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
 import { claudeAddJson, claudeRemove, findClaude, type ClaudeCli } from './claudeCli';
-import type { KnownClient } from './client';
+import type { ClientContext, KnownClient } from './client';
 
 export function claudeConfigPath(env: Readonly<Record<string, string | undefined>>, home: string): string {
   const dir = env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR.trim() !== '' ? env.CLAUDE_CONFIG_DIR : home;
   return path.join(dir, '.claude.json');
 }
 
-export interface ClaudeCodeOptions {
-  /** The registering process's environment: CLAUDE_CONFIG_DIR, PATH (for `claude` and `node`), XDG_RUNTIME_DIR. */
-  env: Readonly<Record<string, string | undefined>>;
-  home: string;
-  serverName: string;
-  style: CredentialStyle;
-  /** The `oneclaw` CLI bundle the helper runs (copied to ~/.1claw/bin). */
-  cliSource: string;
-  logger: Logger;
-  /** The `claude` binary; undefined: look on PATH; null: never use it (the file edit only). */
-  claudeBinary?: string | null;
-  /** Test seam: the Node the helper wrapper runs. */
-  node?: HelperInstallContext['node'];
-}
+/** What the registration depends on: the same context every known client gets (env: CLAUDE_CONFIG_DIR, PATH for `claude` and `node`, XDG_RUNTIME_DIR). */
+export type ClaudeCodeOptions = ClientContext;
 
 export class ClaudeCodeRegistrar implements McpRegistrar {
   readonly id = 'claudeCode';

@@ -4,7 +4,7 @@
  * The wrapper answers from the token cache without parsing JSON (fast path) and otherwise runs
  * the CLI's `headers` command with a clean Node environment (slow path, src/cli/headers.ts).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { accessSync, constants as fsConstants, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { keyFingerprint } from '../../credentials/agentRecord';
@@ -62,7 +62,7 @@ export async function installHeadersHelper(ctx: HelperInstallContext, serverName
   };
   const registrationPath = layout.helperRegistration(serverName);
   await writeRegistration(registrationPath, registration);
-  const node = ctx.node ?? findNode(ctx.env);
+  const node = ctx.node ?? (await findNode(ctx.env));
   const wrapper = layout.helperWrapper(serverName);
   const network = Object.fromEntries(NETWORK_VARIABLES.map((name) => [name, ctx.env[name]]));
   await writeIfChanged(wrapper, wrapperScript({ serverName, mcpUrl: connection.url, network, tokenCache: registration.token_cache, datePath: findDate(), node, cliPath: layout.cliCopy, registrationPath }), 0o700);
@@ -86,7 +86,7 @@ export async function removeHeadersHelper(layout: OneClawHome, serverName: strin
   return removed;
 }
 
-export interface WrapperInputs {
+interface WrapperInputs {
   serverName: string;
   mcpUrl: string;
   /** The proxy and certificate variables as they were at registration (undefined: unset). */
@@ -99,7 +99,7 @@ export interface WrapperInputs {
 }
 
 /** The wrapper's text: pure sh, only builtins and the baked `date` on the fast path. */
-export function wrapperScript(p: WrapperInputs): string {
+function wrapperScript(p: WrapperInputs): string {
   const q = shellLiteral;
   const electron = p.node.electron ? 'ELECTRON_RUN_AS_NODE=1\nexport ELECTRON_RUN_AS_NODE\n' : '';
   const network = Object.entries(p.network)
@@ -138,7 +138,7 @@ ${electron}exec ${q(p.node.path)} ${q(p.cliPath)} headers --registration ${q(p.r
 }
 
 /** POSIX single-quoting of a literal. */
-export function shellLiteral(value: string): string {
+function shellLiteral(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -148,18 +148,16 @@ let discovered: NodeChoice | undefined;
  * The Node the wrapper runs: a Node >= 18 on the registering process's PATH (stable across editor
  * updates), else the Node (or Electron, run as Node) this process runs on.
  */
-export function findNode(env: Readonly<Record<string, string | undefined>>): NodeChoice {
+async function findNode(env: Readonly<Record<string, string | undefined>>): Promise<NodeChoice> {
   if (discovered) return discovered;
   for (const dir of (env.PATH ?? '').split(':')) {
     if (!path.isAbsolute(dir)) continue;
     const candidate = path.join(dir, 'node');
     if (!isExecutable(candidate)) continue;
-    try {
-      const version = execFileSync(candidate, ['-p', 'process.versions.node'], { timeout: 5_000, encoding: 'utf8', env: {}, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      if (Number(version.split('.')[0]) >= 18) return (discovered = { path: candidate, electron: false });
-    } catch {
-      // not a usable node: keep looking
-    }
+    const version = await new Promise<string>((resolve) => {
+      execFile(candidate, ['-p', 'process.versions.node'], { timeout: 5_000, env: {} }, (err, stdout) => resolve(err ? '' : stdout.trim()));
+    });
+    if (Number(version.split('.')[0]) >= 18) return (discovered = { path: candidate, electron: false });
   }
   return (discovered = { path: process.execPath, electron: process.versions.electron !== undefined });
 }

@@ -94,7 +94,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.equal(entry.type, 'http');
     assert.equal(entry.url, env('ONECLAW_MCP_URL'));
     assert.equal(entry.headers?.['X-Vault-ID'], vaultId);
-    assert.match(entry.headersHelper ?? '', /oneclaw-mcp-headers$/);
+    assert.match(entry.headersHelper ?? '', /\/\.1claw\/bin\/oneclaw-mcp-headers-1claw$/);
     assert.deepEqual(credentialShapes(claudeJson), []);
   });
 
@@ -226,7 +226,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.equal((await stats()).secretValueReads, 0);
   });
 
-  it('revokes after a modal confirmation and a human key: token revoked, agent deleted, welcome view shown', async function () {
+  it('revokes after a modal confirmation and a human key: token revoked, agent deleted, revoked state and its welcome view shown', async function () {
     // The workbench refuses modal dialogs while extension tests run, so the confirmation is
     // answered here. This works only because the suite (loaded from the extension's folder) gets
     // the same \`vscode\` API object as the extension: the wrapper must see the call.
@@ -256,7 +256,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.deepEqual(modals[0]!.items, ['Revoke and Delete Agent…', 'Revoke Without Deleting Agent']);
     assert.equal(typed.passwordInput, true, 'the human key is asked for in a password box');
     await withTimeout('the revoke command to finish', revoking, 30_000);
-    await waitForState(api, (kind) => kind === 'notConfigured', 'the state to become notConfigured', 15_000);
+    await waitForState(api, (kind) => kind === 'revoked', 'the state to become revoked', 15_000);
     assert.equal(api.mcpClients.length, 0, `still registered: ${api.mcpClients.join(', ')}`);
 
     const log = (await requestLog()).filter((entry) => entry.at >= revokeStarted);
@@ -269,10 +269,13 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.equal(claude.mcpServers?.['1claw'], undefined, 'the Claude Code entry was removed');
 
     const revoked = await checkpoint<{ status: string; welcome: string; notifications: string[]; titleActions: string[] }>('revoked');
-    assert.match(revoked.status, /1Claw: Set up/);
+    assert.match(revoked.status, /1Claw: Revoked/);
     // Context keys: Refresh needs oneclaw.configured, Filter needs oneclaw.connected.
     assert.ok(!revoked.titleActions.includes('Refresh') && !revoked.titleActions.includes('Filter Secret Paths…'), `view title actions: ${revoked.titleActions.join(', ')}`);
-    assert.match(revoked.welcome, /No 1Claw agent is set up for this workspace yet/);
+    assert.match(revoked.welcome, /access was revoked/);
+    // Remembered for the workspace: nothing enrols it again until the user bootstraps.
+    const memory = JSON.parse(fs.readFileSync(path.join(os.homedir(), '.1claw', 'revoked.json'), 'utf8')) as { revoked: Array<{ fingerprint: string; cleared_at?: string }> };
+    assert.equal(memory.revoked.filter((e) => e.cleared_at === undefined).length, 1);
     assert.ok(revoked.notifications.some((n) => /1Claw access revoked/.test(n)), `notifications: ${revoked.notifications.join(' | ')}`);
   });
 

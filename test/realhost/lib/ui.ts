@@ -28,7 +28,7 @@ export async function waitStatus(page: Page, expected: RegExp, timeoutMs: number
       return expected.test(last) ? last : undefined;
     }, timeoutMs);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; it reads ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; it reads ${JSON.stringify(last)}`, { cause: error });
   }
 }
 

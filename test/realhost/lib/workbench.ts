@@ -3,6 +3,7 @@
 // the scenario's own directories, so nothing is written to the real home directory and
 // everything the product wrote stays available for leak scans.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Chromium, Page } from './playwright';
 import { freePort, spawnGroup, waitFor, withTimeout, type Managed } from './procs';
@@ -149,8 +150,10 @@ export async function startChromium(chromium: Chromium, tools: Tools, dirs: Scen
     `--user-data-dir=${dirs.chromeProfile}`,
     'about:blank',
   ];
-  const env = baseEnv(dirs.chromeHome, { config: path.join(dirs.chromeHome, '.config'), cache: path.join(dirs.chromeHome, '.cache'), data: path.join(dirs.chromeHome, '.local', 'share') }, dirs.tmp);
+  const tmp = socketSafeTmp(dirs.tmp);
+  const env = baseEnv(dirs.chromeHome, { config: path.join(dirs.chromeHome, '.config'), cache: path.join(dirs.chromeHome, '.cache'), data: path.join(dirs.chromeHome, '.local', 'share') }, tmp);
   const proc = spawnGroup('chromium', tools.chromium, args, { env, logFile: path.join(dirs.logs, 'chromium.log') });
+  if (tmp !== dirs.tmp) void proc.exited.then(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const portFile = path.join(dirs.chromeProfile, 'DevToolsActivePort');
   const cdpPort = await waitFor('Chromium to open its DevTools port', () => {
     if (proc.hasExited()) throw new Error(`Chromium exited early; see ${path.join(dirs.logs, 'chromium.log')}`);
@@ -168,6 +171,18 @@ export async function startChromium(chromium: Chromium, tools: Tools, dirs: Scen
   await page.setViewportSize({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
   return { proc, browser, page };
+}
+
+/**
+ * Chromium binds $TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket, and a Unix socket path holds
+ * at most 107 bytes: in a deep checkout it gets a short folder in the tools cache instead (removed
+ * when it exits), or it dies at start ("Socket path too long").
+ */
+function socketSafeTmp(tmp: string): string {
+  if (Buffer.byteLength(path.join(tmp, 'org.chromium.Chromium.XXXXXX', 'SingletonSocket')) <= 107) return tmp;
+  const tools = process.env.ONECLAW_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'oneclaw-realhost');
+  fs.mkdirSync(path.join(tools, 'tmp'), { recursive: true, mode: 0o700 });
+  return fs.mkdtempSync(path.join(tools, 'tmp', 'c-'));
 }
 
 /** Workbench URL that loads the extension from its folder and runs the in-host suite. */

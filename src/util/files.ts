@@ -1,24 +1,18 @@
 /**
- * Safe file writes for credentials and other programs' config files: write a temp file in the
- * same directory, fsync, rename over the target (so a reader never sees half a file), follow
- * symlinks to the real file instead of replacing the link, and create missing directories 0700.
+ * Safe file work for credentials and other programs' config files: bounded reads that never block
+ * on a FIFO or a device, atomic writes (temp file in the same directory, fsync, rename), symlinks
+ * followed to the real file, missing directories created 0700, and a cooperative lock whose stale
+ * takeover is atomic.
  */
 import { randomBytes } from 'node:crypto';
+import * as fsSync from 'node:fs';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { systemClock, type Clock } from './clock';
+import { FileSafetyError, isErrno } from './fileErrors';
 
 const MAX_SYMLINK_HOPS = 16;
 
-export class FileSafetyError extends Error {
-  constructor(
-    message: string,
-    readonly filePath: string,
-  ) {
-    super(message);
-    this.name = 'FileSafetyError';
-  }
-}
+export { FileSafetyError, isErrno } from './fileErrors';
 
 /** Resolve a chain of symlinks to the file they finally name (which may not exist yet). */
 export async function resolveWriteTarget(filePath: string): Promise<string> {
@@ -41,6 +35,88 @@ export async function resolveWriteTarget(filePath: string): Promise<string> {
   throw new FileSafetyError(`${filePath} is a symlink loop (more than ${MAX_SYMLINK_HOPS} links)`, filePath);
 }
 
+/** Identity of a file's content at one moment: a writer that replaces or rewrites it changes at least one of these. */
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  mode: number;
+}
+
+export function identityOf(stat: fsSync.BigIntStats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs, mode: Number(stat.mode & 0o7777n) };
+}
+
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+export interface Snapshot {
+  exists: boolean;
+  bytes: Buffer;
+  identity?: FileIdentity;
+  /** Open on the inode that was read (the caller closes it): lets us see writes into it after we replaced it. */
+  handle?: fs.FileHandle;
+}
+
+/**
+ * Open a file for reading without ever blocking: O_NONBLOCK so a FIFO or a device cannot hang
+ * us, O_NOFOLLOW because callers resolve links first, and anything but a regular file is refused.
+ */
+export async function openRegularFile(realPath: string): Promise<fs.FileHandle | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(realPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    if (isErrno(err, 'ELOOP')) throw new FileSafetyError(`${realPath} changed into a symlink while it was being read`, realPath);
+    if (isErrno(err, 'ENXIO')) throw new FileSafetyError(`${realPath} is not a regular file`, realPath);
+    throw err;
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw new FileSafetyError(`${realPath} is not a regular file`, realPath);
+  }
+  return handle;
+}
+
+/** All bytes of an open file, from offset 0, refusing more than `maxBytes`. */
+export async function readAll(handle: fs.FileHandle, realPath: string, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw tooLarge(realPath, total, maxBytes);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(realPath: string, size: number, maxBytes: number): FileSafetyError {
+  return new FileSafetyError(`${realPath} is ${Math.round(size / (1024 * 1024))} MB, larger than the ${Math.round(maxBytes / (1024 * 1024))} MB this extension will edit`, realPath);
+}
+
+/** Read a file with its identity, keeping it open (see Snapshot.handle). */
+export async function readSnapshot(realPath: string, maxBytes: number): Promise<Snapshot> {
+  const handle = await openRegularFile(realPath);
+  if (!handle) return { exists: false, bytes: Buffer.alloc(0) };
+  try {
+    const before = identityOf(await handle.stat({ bigint: true }));
+    if (before.size > BigInt(maxBytes)) throw tooLarge(realPath, Number(before.size), maxBytes);
+    const bytes = await readAll(handle, realPath, maxBytes);
+    return { exists: true, bytes, identity: before, handle };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
 export interface AtomicWriteOptions {
   /** Mode for a new file; an existing file keeps its own mode unless `forceMode` is set. */
   mode: number;
@@ -49,27 +125,17 @@ export interface AtomicWriteOptions {
   dirMode?: number;
   /**
    * Last check before the rename, after the data is safely on disk: return false to abandon the
-   * write (the temp file is removed). Keeps the window for a lost concurrent update minimal.
+   * write (the temp file is removed).
    */
   beforeCommit?: () => Promise<boolean>;
 }
 
 export class WriteAbandoned extends Error {}
 
-export async function writeFileAtomic(filePath: string, data: string | Buffer, options: AtomicWriteOptions): Promise<string> {
-  const target = await resolveWriteTarget(filePath);
+/** Write `data` to a new temp file beside `target` (O_EXCL, fsync) and return its path. */
+export async function writeTempBeside(target: string, data: string | Buffer, mode: number, dirMode = 0o700): Promise<string> {
   const dir = path.dirname(target);
-  await fs.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 });
-
-  let mode = options.mode;
-  if (!options.forceMode) {
-    try {
-      mode = (await fs.stat(target)).mode & 0o7777;
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
-    }
-  }
-
+  await fs.mkdir(dir, { recursive: true, mode: dirMode });
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
@@ -80,18 +146,37 @@ export async function writeFileAtomic(filePath: string, data: string | Buffer, o
     await handle.sync();
     await handle.close();
     handle = undefined;
-    if (options.beforeCommit && !(await options.beforeCommit())) throw new WriteAbandoned('abandoned before commit');
-    await fs.rename(temp, target);
+    return temp;
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw err;
   }
-  await syncDirectory(dir);
+}
+
+export async function writeFileAtomic(filePath: string, data: string | Buffer, options: AtomicWriteOptions): Promise<string> {
+  const target = await resolveWriteTarget(filePath);
+  let mode = options.mode;
+  if (!options.forceMode) {
+    try {
+      mode = (await fs.stat(target)).mode & 0o7777;
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  const temp = await writeTempBeside(target, data, mode, options.dirMode ?? 0o700);
+  try {
+    if (options.beforeCommit && !(await options.beforeCommit())) throw new WriteAbandoned('abandoned before commit');
+    fsSync.renameSync(temp, target);
+  } catch (err) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(path.dirname(target));
   return target;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, fsConstants.O_RDONLY);
@@ -110,90 +195,19 @@ export interface ReadResult {
   realPath: string;
 }
 
-/** Read a whole text file, refusing anything over `maxBytes` so a hostile file cannot exhaust memory. */
+/** Read a whole text file, refusing anything over `maxBytes` or anything that is not a regular file. */
 export async function readTextFile(filePath: string, maxBytes: number): Promise<ReadResult> {
   const realPath = await resolveWriteTarget(filePath);
-  let handle: fs.FileHandle;
+  const handle = await openRegularFile(realPath);
+  if (!handle) return { exists: false, text: '', realPath };
   try {
-    handle = await fs.open(realPath, fsConstants.O_RDONLY);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { exists: false, text: '', realPath };
-    throw err;
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new FileSafetyError(`${realPath} is not a regular file`, realPath);
-    if (stat.size > maxBytes) {
-      throw new FileSafetyError(`${realPath} is ${Math.round(stat.size / (1024 * 1024))} MB, larger than the ${Math.round(maxBytes / (1024 * 1024))} MB this extension will edit`, realPath);
-    }
-    const buffer = await handle.readFile();
-    return { exists: true, text: buffer.toString('utf8'), realPath };
+    return { exists: true, text: (await readAll(handle, realPath, maxBytes)).toString('utf8'), realPath };
   } finally {
     await handle.close();
   }
 }
 
-export interface LockOptions {
-  timeoutMs?: number;
-  staleMs?: number;
-  clock?: Clock;
-}
-
-/**
- * A cooperative lock (`<file>.lock`, created with O_EXCL) so our own processes — several editor
- * windows, the headers helper, the workspace script — never interleave a read-modify-write.
- * A lock older than `staleMs` is taken over (its holder crashed).
- */
-export async function withFileLock<T>(filePath: string, action: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const clock = options.clock ?? systemClock;
-  const lockPath = `${filePath}.lock`;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const staleMs = options.staleMs ?? 30_000;
-  const deadline = clock.now() + timeoutMs;
-  await fs.mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
-
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await fs.open(lockPath, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      break;
-    } catch (err) {
-      if (!isErrno(err, 'EEXIST')) throw err;
-      if (await isStaleLock(lockPath, staleMs, clock)) {
-        await fs.rm(lockPath, { force: true });
-        continue;
-      }
-      if (clock.now() >= deadline) throw new FileSafetyError(`Timed out after ${timeoutMs} ms waiting for the lock on ${filePath}`, filePath);
-      await clock.sleep(Math.min(50, 5 + attempt * 5));
-    }
-  }
-  try {
-    return await action();
-  } finally {
-    await fs.rm(lockPath, { force: true });
-  }
-}
-
-/** A lock is stale when its holder's process is gone; without a readable pid, when it is old. */
-async function isStaleLock(lockPath: string, staleMs: number, clock: Clock): Promise<boolean> {
-  try {
-    const pid = Number((await fs.readFile(lockPath, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid > 0) {
-      if (pid === process.pid) return false;
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch (err) {
-        return isErrno(err, 'ESRCH');
-      }
-    }
-    return clock.now() - (await fs.stat(lockPath)).mtimeMs > staleMs;
-  } catch {
-    // The holder released it between our open() and this check: not stale, just retry.
-    return false;
-  }
-}
+export { withFileLock, type LockOptions } from './fileLock';
 
 export async function removeFile(filePath: string): Promise<boolean> {
   try {
@@ -203,8 +217,4 @@ export async function removeFile(filePath: string): Promise<boolean> {
     if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
-}
-
-export function isErrno(err: unknown, code: string): boolean {
-  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
 }

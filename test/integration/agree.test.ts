@@ -5,7 +5,7 @@
  * byte-identical, over the config-file fixtures — there is one implementation of an entry.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OneClawApi } from '../../src/editor/services';
@@ -68,6 +68,10 @@ describe('editor and module agree on every config file they edit', function () {
     const api = extension.activate(fakeExtensionContext().context);
     try {
       await until(() => api.mcpClients.length === 2, 10_000, 'both registrations');
+      // The extension also writes the helper's token cache when it is issued a token; let that
+      // write land before the home is laid out again.
+      const runDir = path.join(home, '.1claw', 'run');
+      await until(() => existsSync(runDir) && readdirSync(runDir).some((f) => f.startsWith('mcp-token-') && !f.endsWith('.tmp')), 10_000, 'the token cache');
     } finally {
       extension.deactivate();
       setEnvironment(savedEnv);

@@ -14,7 +14,7 @@ import type { SecretMetadata } from '../../src/api/schemas';
 import { readAgentFile } from '../../src/credentials/agentRecord';
 import { cacheLocations } from '../../src/credentials/home';
 import { readWorkspaceEnvironment } from '../../src/credentials/environment';
-import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/configFile';
+import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/edit';
 import { DEFAULT_SETTINGS, resolveEndpoints, sanitiseSettings } from '../../src/settings';
 import { SecretTree, displayName } from '../../src/views/treeModel';
 import { startEmulator, type Emulator } from '../emulator';
@@ -184,6 +184,9 @@ describe('reliability: hostile input', function () {
     fileCase('empty file', (f) => fs.writeFile(f, ''), 'written'),
     fileCase('top level is an array', (f) => fs.writeFile(f, '[{"mcpServers": {}}]'), 'skipped', { reason: /top level is not a JSON object/ }),
     fileCase('truncated JSON (a crashed writer)', (f) => fs.writeFile(f, '{"numStartups": 3, "mcpServers": {"a": {"url": "x"'), 'skipped', { reason: /not valid JSON/ }),
+    fileCase('only unusual whitespace (U+00A0, U+1680, \\v)', (f) => fs.writeFile(f, '\u00a0\u1680\v'), 'skipped', { reason: /not valid JSON/ }),
+    fileCase('invalid UTF-8 inside another entry', (f) => fs.writeFile(f, Buffer.concat([Buffer.from('{"note": "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('",\n  "mcpServers": {}\n}\n')])), 'written'),
+    fileCase('JSONC nested 6,000 levels deep', (f) => fs.writeFile(f, `// c\n{"deep":${'['.repeat(6000)}${']'.repeat(6000)}}`), 'skipped', { reason: /nested too deeply/ }),
     fileCase('read-only file', async (f) => {
       await fs.writeFile(f, '{"mcpServers":{}}');
       await fs.chmod(f, 0o444);

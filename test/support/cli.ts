@@ -1,5 +1,6 @@
 /** Running the real `oneclaw` bundle (dist/oneclaw.js) as a child process, as the module and Claude Code do. */
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { cliBundle } from './fakeContext';
 
 export interface CliResult {
@@ -26,7 +27,8 @@ export function runOneclaw(args: string[], options: CliOptions): Promise<CliResu
 export function runProcess(command: string, args: string[], options: CliOptions): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home };
+    // TMPDIR too: Claude Code and Node put their temporary files there, never in /tmp.
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.home, TMPDIR: os.tmpdir() };
     for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
     const child = spawn(command, args, { env, cwd: options.cwd ?? options.home, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -2,7 +2,7 @@
  * Child process for the concurrency test: updates `file` `count` times, each time adding its
  * own entry "<prefix>-<i>" through the same code the extension uses.
  */
-import { editConfigEntry } from '../../src/mcp/configFile';
+import { editConfigFile as editConfigEntry } from '../../src/mcp/edit';
 
 async function main(): Promise<void> {
   const [file, prefix, countText] = process.argv.slice(2);

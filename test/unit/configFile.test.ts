@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { editConfigEntry } from '../../src/mcp/configFile';
+import { editConfigFile as editConfigEntry } from '../../src/mcp/edit';
 import { writeFileAtomic, withFileLock } from '../../src/util/files';
 
 const entry = { url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': 'v' } };
@@ -127,20 +127,42 @@ describe('config file edits on disk', () => {
     assert.equal(Object.keys(servers).length, 201);
   });
 
-  it('writes atomically: a reader never sees a partial file', async () => {
+  it('writes atomically: when half the data is written, the file still holds its old content whole', async () => {
     const file = path.join(dir, 'atomic.json');
-    const big = JSON.stringify({ data: 'x'.repeat(2_000_000) });
-    await writeFileAtomic(file, big, { mode: 0o600 });
-    let partial = 0;
-    const reader = (async () => {
-      for (let i = 0; i < 200; i++) {
-        const text = await fs.readFile(file, 'utf8');
-        if (text.length !== big.length) partial++;
-      }
-    })();
-    for (let i = 0; i < 20; i++) await writeFileAtomic(file, big, { mode: 0o600 });
-    await reader;
-    assert.equal(partial, 0);
+    const old = JSON.stringify({ data: 'o'.repeat(100_000) });
+    const next = JSON.stringify({ data: 'n'.repeat(200_000) });
+    // Every write is split in two; between the halves we look at the file, as a reader would.
+    const probe = await fs.open(file, 'w');
+    const proto = Object.getPrototypeOf(probe) as { writeFile: (this: unknown, data: string | Uint8Array) => Promise<void> };
+    await probe.close();
+    const original = proto.writeFile;
+    const seen: string[] = [];
+    proto.writeFile = async function (data: string | Uint8Array) {
+      const bytes = Buffer.from(data);
+      await original.call(this, bytes.subarray(0, bytes.length >> 1));
+      seen.push(await fs.readFile(file, 'utf8').catch(() => '<missing>'));
+      await original.call(this, bytes.subarray(bytes.length >> 1));
+    };
+    const halfway = async (write: () => Promise<unknown>) => {
+      await fs.writeFile(file, old);
+      seen.length = 0;
+      await write();
+      return [...seen];
+    };
+    try {
+      const atomic = await halfway(() => writeFileAtomic(file, next, { mode: 0o600 }));
+      assert.ok(atomic.length > 0 && atomic.every((text) => text === old), 'a reader saw a partial or missing file');
+      assert.equal(await fs.readFile(file, 'utf8'), next);
+      // The check can fail: a writer that rewrites the file in place is caught every time.
+      const inPlace = await halfway(async () => {
+        const handle = await fs.open(file, 'w');
+        await handle.writeFile(next);
+        await handle.close();
+      });
+      assert.ok(inPlace.some((text) => text !== old), 'the probe cannot tell an in-place writer');
+    } finally {
+      proto.writeFile = original;
+    }
   });
 
   it('takes over a lock whose holder died', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { bigClaudeJson } from '../support/fixtures';
-import { applyEntryEdit, detectFormatting, findTopLevelProperty, InvalidConfigError, readEntry } from '../../src/mcp/jsonEdit';
+import { applyEntryEdit, detectFormatting, InvalidConfigError, readEntry } from '../../src/mcp/jsonEdit';
 
 const entry = { type: 'http', url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': 'v-1' } };
 const set = (text: string, value: unknown = entry, name = '1claw') => applyEntryEdit(text, { container: 'mcpServers', name, value });
@@ -39,8 +39,10 @@ describe('JSON config entry edits', () => {
     const before = '{\n  "theme": "dark",\n  "list": [1, 2]\n}\n';
     const after = set(before);
     assert.deepEqual(JSON.parse(after), { theme: 'dark', list: [1, 2], mcpServers: { '1claw': entry } });
-    assert.ok(after.startsWith('{\n  "theme": "dark",\n  "list": [1, 2],\n  "mcpServers": {\n    "1claw": {'), after);
-    assert.ok(after.endsWith('}\n}\n'));
+    // A container we create holds our entry inside its own braces, so removal knows it may drop it.
+    assert.ok(after.startsWith('{\n  "theme": "dark",\n  "list": [1, 2],\n  "mcpServers": {"1claw": {\n    "type": "http",'), after);
+    assert.ok(after.endsWith('  }}\n}\n'));
+    assert.equal(remove(after), before);
     assert.deepEqual(JSON.parse(set('{}')), { mcpServers: { '1claw': entry } });
     assert.deepEqual(JSON.parse(set('  { }  ')), { mcpServers: { '1claw': entry } });
     const jsonc = set('{\n  "x": 1 // trailing comment\n}');
@@ -74,7 +76,7 @@ describe('JSON config entry edits', () => {
     const withBom = set(bom);
     assert.ok(withBom.startsWith('\uFEFF'));
     assert.deepEqual(readEntry(withBom, 'mcpServers', '1claw'), entry);
-    assert.deepEqual(detectFormatting('{\n    "a": 1\n}'), { unit: '    ', eol: '\n' });
+    assert.deepEqual(detectFormatting('{\n    "a": 1\n}'), { unit: '    ', eol: '\n', pretty: true });
   });
 
   it('refuses files it cannot parse, or whose shape is not ours to fix', () => {
@@ -96,11 +98,12 @@ describe('JSON config entry edits', () => {
     assert.equal(remove(after), after);
   });
 
-  it('finds the top-level container by structure, not by text that looks like it', () => {
+  it('edits the top-level container, not text or nested objects that look like it', () => {
     const text = '{"a": {"mcpServers": {"x": 1}}, "b": "\\"mcpServers\\": {", "mcpServers": {"y": 2}}';
-    const span = findTopLevelProperty(text, 'mcpServers');
-    assert.ok(span);
-    assert.equal(text.slice(span.keyStart, span.valueEnd), '"mcpServers": {"y": 2}');
+    const parsed = JSON.parse(set(text));
+    assert.deepEqual(parsed.mcpServers, { y: 2, '1claw': entry });
+    assert.deepEqual(parsed.a, { mcpServers: { x: 1 } });
+    assert.equal(parsed.b, '"mcpServers": {');
   });
 
   it('changes only our entry\'s bytes in a 5 MB ~/.claude.json', function () {

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CredentialStyle } from '../../settings';
-import { editConfigEntry } from '../configFile';
+import { editConfigEntry } from '../edit/configFile';
 import { cursorEntry, type CursorAuth } from '../entries';
 import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
 import { describe } from './claudeCode';

@@ -31,9 +31,14 @@ export interface ExtensionSettings {
   bootstrap: BootstrapSettings;
 }
 
+/**
+ * Hosts: the official MCP server (0.63) and the current docs use api.1claw.co and
+ * mcp.1claw.co/mcp; the .xyz hosts still answer the same (both domains route the same since
+ * v0.53.3). We follow the official tools; either is a setting or a variable away.
+ */
 export const DEFAULT_SETTINGS: ExtensionSettings = {
-  apiBaseUrl: 'https://api.1claw.xyz',
-  mcpUrl: 'https://mcp.1claw.xyz/mcp',
+  apiBaseUrl: 'https://api.1claw.co',
+  mcpUrl: 'https://mcp.1claw.co/mcp',
   dashboardUrl: 'https://1claw.xyz',
   mcpClients: {},
   credentialStyle: 'fresh',
@@ -50,10 +55,23 @@ export interface Endpoints {
 
 export type EndpointResolution = { ok: true; endpoints: Endpoints } | { ok: false; problem: string };
 
+/**
+ * The MCP server on the same 1Claw domain as this API URL (api.1claw.xyz → mcp.1claw.xyz/mcp),
+ * or undefined for any other host (a proxy, a self-hosted API, the emulator).
+ */
+export function pairedMcpUrl(apiBaseUrl: string): string | undefined {
+  const check = checkServiceUrl(apiBaseUrl);
+  if (!check.ok || check.url.protocol !== 'https:') return undefined;
+  const domain = /^api\.(1claw\.(?:co|xyz))$/i.exec(check.url.hostname)?.[1];
+  return domain ? `https://mcp.${domain.toLowerCase()}/mcp` : undefined;
+}
+
 export function resolveEndpoints(environment: WorkspaceEnvironment, settings: ExtensionSettings): EndpointResolution {
   const api = pick(environment.baseUrl, 'ONECLAW_BASE_URL', settings.apiBaseUrl, 'the setting "oneclaw.apiBaseUrl"');
   if (!api.ok) return api;
-  const mcp = pick(environment.mcpUrl, 'ONECLAW_MCP_URL', settings.mcpUrl, 'the setting "oneclaw.mcpUrl"');
+  // An MCP URL nobody chose follows the API onto the same 1Claw domain.
+  const mcpSetting = settings.mcpUrl === DEFAULT_SETTINGS.mcpUrl ? (pairedMcpUrl(api.value) ?? settings.mcpUrl) : settings.mcpUrl;
+  const mcp = pick(environment.mcpUrl, 'ONECLAW_MCP_URL', mcpSetting, 'the setting "oneclaw.mcpUrl"');
   if (!mcp.ok) return mcp;
   return { ok: true, endpoints: { apiBaseUrl: api.value, mcpUrl: mcp.value } };
 }

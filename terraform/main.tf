@@ -4,8 +4,9 @@ terraform {
 
   required_providers {
     coder = {
-      source  = "coder/coder"
-      version = ">= 2.5"
+      source = "coder/coder"
+      # data "coder_secret" arrived in 2.16.
+      version = ">= 2.16"
     }
   }
 }
@@ -14,78 +15,110 @@ data "coder_workspace" "me" {}
 
 data "coder_workspace_owner" "me" {}
 
-locals {
-  # Whether a key is set is not a secret; the keys themselves stay sensitive.
-  mode = (
-    nonsensitive(var.master_api_key != "") ? "terraform_native" :
-    nonsensitive(var.human_api_key != "") ? "bootstrap" :
-    nonsensitive(var.api_token != "") ? "manual" : "none"
-  )
-  terraform_native = local.mode == "terraform_native"
-  credentials_set = length([for is_set in [
-    nonsensitive(var.master_api_key != ""), nonsensitive(var.human_api_key != ""), nonsensitive(var.api_token != "")
-  ] : is_set if is_set])
-  # Only whether a key is well-formed is revealed, never the key (see variables.tf).
-  master_api_key_ok = nonsensitive(var.master_api_key == "" || can(regex("^1ck_[A-Za-z0-9_-]{8,}$", var.master_api_key)))
-  human_api_key_ok  = nonsensitive(var.human_api_key == "" || can(regex("^1ck_[A-Za-z0-9_-]{8,}$", var.human_api_key)))
-  api_token_ok      = nonsensitive(var.api_token == "" || can(regex("^ocv_[A-Za-z0-9_-]{8,}$", var.api_token)))
-
-  default_name = "coder-${data.coder_workspace_owner.me.name}-${data.coder_workspace.me.name}"
-  description  = "Coder workspace ${data.coder_workspace_owner.me.name}/${data.coder_workspace.me.name}, enrolled by the 1Claw Coder module"
-  # Appended to the descriptions of the vault and agents this module creates: destroy deletes
-  # only a vault that carries it, and a new agent replaces the earlier ones that carry it.
-  owner_marker      = "coder-workspace:${data.coder_workspace.me.id}"
-  token_ttl_seconds = floor(var.token_ttl_hours * 3600)
-
-  vault_id = local.terraform_native ? one(module.provision[*].vault_id) : var.vault_id
-  agent_id = local.terraform_native ? one(module.provision[*].agent_id) : var.agent_id_1claw
-
-  # Everything the start script needs. None of it is secret: credentials reach the workspace
-  # only through coder_env.
-  script_config = {
-    ONECLAW_CFG_MODE              = local.mode
-    ONECLAW_CFG_BASE_URL          = var.base_url
-    ONECLAW_CFG_MCP_URL           = var.mcp_host
-    ONECLAW_CFG_SERVER_NAME       = var.mcp_server_name
-    ONECLAW_CFG_INSTALL_CURSOR    = tostring(var.install_cursor_config)
-    ONECLAW_CFG_CURSOR_PATH       = var.cursor_config_path
-    ONECLAW_CFG_INSTALL_CLAUDE    = tostring(var.install_claude_config)
-    ONECLAW_CFG_CLAUDE_PATH       = var.claude_config_path
-    ONECLAW_CFG_CLAUDE_STYLE      = var.claude_config_style
-    ONECLAW_CFG_VAULT_NAME        = var.bootstrap_vault_name
-    ONECLAW_CFG_VAULT_ID          = var.vault_id
-    ONECLAW_CFG_AGENT_NAME        = var.bootstrap_agent_name != "" ? var.bootstrap_agent_name : local.default_name
-    ONECLAW_CFG_AGENT_DESCRIPTION = local.description
-    ONECLAW_CFG_POLICY_PATH       = var.bootstrap_policy_path
-    ONECLAW_CFG_PERMISSIONS       = join(",", var.policy_permissions)
-    ONECLAW_CFG_TOKEN_TTL_SECONDS = tostring(local.token_ttl_seconds)
-    ONECLAW_CFG_OWNER_MARKER      = local.owner_marker
-    ONECLAW_CFG_VSIX              = var.extension_vsix
-    ONECLAW_CFG_VSIX_SHA256       = lower(var.extension_vsix_sha256)
-    ONECLAW_CFG_VSIX_WAIT_SECONDS = tostring(var.extension_install_wait_seconds)
-  }
+# Coder user secrets as the source of a key. Each declares a secret the user must have.
+data "coder_secret" "human_key" {
+  count        = var.human_api_key_secret_env != "" ? 1 : 0
+  env          = var.human_api_key_secret_env
+  help_message = "A human 1Claw API key (1ck_...) that enrols this workspace once: coder secret create oneclaw-human-key --env ${var.human_api_key_secret_env}"
 }
 
-# Terraform-native mode: the agent is created during this apply, before the workspace starts,
-# and its key flows straight into coder_env below (see modules/provision for how).
+data "coder_secret" "agent_key" {
+  count        = var.api_token_secret_env != "" ? 1 : 0
+  env          = var.api_token_secret_env
+  help_message = "This workspace's 1Claw agent key (ocv_...): coder secret create oneclaw-agent-key --env ${var.api_token_secret_env}"
+}
+
+locals {
+  human_key = var.human_api_key != "" ? var.human_api_key : try(data.coder_secret.human_key[0].value, "")
+  api_token = var.api_token != "" ? var.api_token : try(data.coder_secret.agent_key[0].value, "")
+
+  # Which credentials are configured is not a secret; the keys themselves stay sensitive.
+  has_master = nonsensitive(var.master_api_key != "")
+  has_human  = nonsensitive(var.human_api_key != "") || var.human_api_key_secret_env != ""
+  has_token  = nonsensitive(var.api_token != "") || var.api_token_secret_env != ""
+  mode = (
+    local.has_master ? "terraform_native" :
+    local.has_human || var.bootstrap ? "bootstrap" :
+    local.has_token ? "manual" : "none"
+  )
+  credentials_set = length([for is_set in [local.has_master, local.has_human || var.bootstrap, local.has_token] : is_set if is_set])
+  # Only whether a key is well-formed is revealed, never the key.
+  master_api_key_ok = nonsensitive(var.master_api_key == "" || can(regex("^1ck_[A-Za-z0-9_-]{8,}$", var.master_api_key)))
+  human_api_key_ok  = nonsensitive(local.human_key == "" || can(regex("^1ck_[A-Za-z0-9_-]{8,}$", local.human_key)))
+  api_token_ok      = nonsensitive(local.api_token == "" || can(regex("^ocv_[A-Za-z0-9_-]{8,}$", local.api_token)))
+
+  default_name = substr("coder-${data.coder_workspace_owner.me.name}-${data.coder_workspace.me.name}", 0, 64)
+  description  = "Coder workspace ${data.coder_workspace_owner.me.name}/${data.coder_workspace.me.name}, enrolled by the 1Claw Coder module"
+  # In the description of what this module creates: earlier agents of this workspace and a
+  # vault it created are recognised by it, never by name alone.
+  instance_id       = "coder-workspace:${data.coder_workspace.me.id}"
+  token_ttl_seconds = var.token_ttl_hours == 0 ? 0 : max(60, floor(var.token_ttl_hours * 3600))
+  # The published module's default is a file Claude Code never reads: it means "the default".
+  claude_config_path = endswith(var.claude_config_path, ".config/claude/mcp.json") ? "" : var.claude_config_path
+  module_directory   = ".coder-modules/1claw/oneclaw"
+  sync_name          = "1claw-oneclaw-start_script"
+  helper             = "$HOME/.1claw/bin/oneclaw-mcp-headers-${var.mcp_server_name}"
+  # Cursor's mcp.json can only reference a key in the environment (${env:...}) or hold it; in
+  # bootstrap mode the key is not in the environment, so "fresh" leaves Cursor to the extension.
+  cursor = var.install_cursor_config && (local.mode != "bootstrap" || var.credential_style == "static")
+
+  # What `oneclaw workspace-start` reads. Nothing here is secret: credentials reach the
+  # workspace only as coder_env variables (ONECLAW_AGENT_API_KEY, _ONECLAW_BOOTSTRAP_SESSION).
+  # The CLI takes token lifetimes up to a day; a longer one is left out (the 1Claw default).
+  start_config = merge({
+    api_base_url     = var.base_url
+    mcp_url          = var.mcp_host
+    server_name      = var.mcp_server_name
+    clients          = distinct(concat(var.install_claude_config ? ["claude-code"] : [], local.cursor ? ["cursor"] : [], var.mcp_clients))
+    client_paths     = { cursor = var.cursor_config_path, claude-code = local.claude_config_path }
+    credential_style = var.credential_style
+    mode             = local.mode
+    vault_name       = var.bootstrap_vault_name
+    vault_id         = var.vault_id != "" ? var.vault_id : null
+    agent_name       = var.bootstrap_agent_name != "" ? var.bootstrap_agent_name : local.default_name
+    policy_path      = var.bootstrap_policy_path
+    permissions      = var.policy_permissions
+    owner_marker     = local.instance_id
+    device_sign_in   = { enabled = local.mode == "bootstrap" && var.device_sign_in_wait_seconds > 0, wait_seconds = var.device_sign_in_wait_seconds }
+  }, local.token_ttl_seconds > 0 && local.token_ttl_seconds <= 86400 ? { token_ttl_seconds = local.token_ttl_seconds } : {})
+
+  vault_id = local.mode == "terraform_native" ? one(module.provision[*].vault_id) : var.vault_id
+  agent_id = local.mode == "terraform_native" ? one(module.provision[*].agent_id) : var.agent_id_1claw
+}
+
+# Terraform-native mode: the agent is created during this apply, before the workspace starts
+# (see modules/provision).
 module "provision" {
   source = "./modules/provision"
-  count  = local.terraform_native ? 1 : 0
+  count  = local.mode == "terraform_native" ? 1 : 0
 
-  master_api_key               = var.master_api_key
-  base_url                     = var.base_url
-  vault_name                   = var.provision_vault_name != "" ? var.provision_vault_name : local.default_name
-  vault_id                     = var.vault_id
-  agent_name                   = var.provision_agent_name != "" ? var.provision_agent_name : local.default_name
-  agent_description            = local.description
-  policy_path                  = var.provision_policy_path
-  policy_permissions           = var.policy_permissions
-  token_ttl_seconds            = local.token_ttl_seconds
-  auto_destroy_vault           = var.auto_destroy_vault
-  store_master_key_for_destroy = var.store_master_key_for_destroy
-  destroy_key_env              = var.destroy_key_env
-  owner_marker                 = local.owner_marker
-  instance_key                 = data.coder_workspace.me.id
+  api_key               = var.master_api_key
+  base_url              = var.base_url
+  vault_name            = var.provision_vault_name != "" ? var.provision_vault_name : local.default_name
+  vault_id              = var.vault_id
+  agent_name            = var.provision_agent_name != "" ? var.provision_agent_name : local.default_name
+  agent_description     = local.description
+  policy_path           = var.provision_policy_path
+  policy_permissions    = var.policy_permissions
+  token_ttl_seconds     = local.token_ttl_seconds
+  auto_destroy_vault    = var.auto_destroy_vault
+  store_key_for_destroy = var.store_master_key_for_destroy
+  destroy_key_env       = var.destroy_key_env
+  owner_marker          = "oneclaw-instance:${local.instance_id}"
+  instance_key          = data.coder_workspace.me.id
+  retry_budget_seconds  = var.retry_budget_seconds
+}
+
+# Bootstrap mode with a human key: exchanged once, at creation, for a short-lived session; the
+# key itself never reaches the workspace (see modules/session).
+module "session" {
+  source = "./modules/session"
+  count  = local.mode == "bootstrap" && local.has_human ? 1 : 0
+
+  api_key              = local.human_key
+  base_url             = var.base_url
+  instance_key         = data.coder_workspace.me.id
+  retry_budget_seconds = var.retry_budget_seconds
 }
 
 resource "coder_env" "base_url" {
@@ -101,33 +134,32 @@ resource "coder_env" "mcp_url" {
 }
 
 resource "coder_env" "vault_id" {
-  count    = local.terraform_native || var.vault_id != "" ? 1 : 0
+  count    = local.mode == "terraform_native" || var.vault_id != "" ? 1 : 0
   agent_id = var.agent_id
   name     = "ONECLAW_VAULT_ID"
   value    = local.vault_id
 }
 
+# A user secret named ONECLAW_AGENT_API_KEY is injected by Coder itself.
 resource "coder_env" "agent_api_key" {
-  count    = local.terraform_native || local.mode == "manual" ? 1 : 0
+  count    = local.mode == "terraform_native" || (local.mode == "manual" && var.api_token_secret_env != "ONECLAW_AGENT_API_KEY") ? 1 : 0
   agent_id = var.agent_id
   name     = "ONECLAW_AGENT_API_KEY"
-  value    = local.terraform_native ? one(module.provision[*].agent_api_key) : var.api_token
+  value    = local.mode == "terraform_native" ? one(module.provision[*].agent_api_key) : local.api_token
 }
 
 resource "coder_env" "agent_id_1claw" {
-  count    = local.terraform_native || var.agent_id_1claw != "" ? 1 : 0
+  count    = local.mode == "terraform_native" || var.agent_id_1claw != "" ? 1 : 0
   agent_id = var.agent_id
   name     = "ONECLAW_AGENT_ID"
   value    = local.agent_id
 }
 
-# Bootstrap mode: the human key reaches the start script (and the extension) only through the
-# environment; it is never templated into the script.
-resource "coder_env" "human_api_key" {
-  count    = local.mode == "bootstrap" ? 1 : 0
+resource "coder_env" "bootstrap_session" {
+  count    = local.mode == "bootstrap" && local.has_human ? 1 : 0
   agent_id = var.agent_id
-  name     = "_ONECLAW_HUMAN_API_KEY"
-  value    = var.human_api_key
+  name     = "_ONECLAW_BOOTSTRAP_SESSION"
+  value    = one(module.session[*].token)
 }
 
 resource "coder_script" "oneclaw" {
@@ -135,25 +167,30 @@ resource "coder_script" "oneclaw" {
   display_name = "1Claw"
   icon         = var.icon
   run_on_start = true
-  # First boot in bootstrap mode creates the agent: hold logins until the MCP configs exist.
-  start_blocks_login = local.mode == "bootstrap"
-  script = templatefile("${path.module}/scripts/coder-script.sh.tftpl", {
-    files = {
-      "oneclaw-lib.sh"         = file("${path.module}/scripts/oneclaw-lib.sh")
-      "oneclaw-json.py"        = file("${path.module}/scripts/oneclaw-json.py")
-      "oneclaw-json.js"        = file("${path.module}/scripts/oneclaw-json.js")
-      "oneclaw-mcp-headers.sh" = file("${path.module}/scripts/oneclaw-mcp-headers.sh")
-      "oneclaw-workspace.sh"   = file("${path.module}/scripts/oneclaw-workspace.sh")
-    }
-    config = local.script_config
+  # With a session the first start enrols without a person: hold logins until it is done.
+  # Device sign-in waits for a person, who must be able to log in meanwhile.
+  start_blocks_login = local.mode == "bootstrap" && local.has_human
+  script = templatefile("${path.module}/scripts/start.sh.tftpl", {
+    module_directory = local.module_directory
+    sync_name        = local.sync_name
+    config           = jsonencode(local.start_config)
+    cli              = base64gzip(file("${path.module}/scripts/oneclaw.cjs"))
+    node_wait        = var.node_wait_seconds
+    vsix             = var.extension_vsix
+    vsix_sha256      = lower(var.extension_vsix_sha256)
+    vsix_wait        = var.extension_install_wait_seconds
   })
 
-  # Checks of the sensitive inputs and of how inputs combine (see variables.tf for why they are
-  # not validation blocks). They fail the plan before anything is created.
+  # How inputs combine, and the formats of the keys (see variables.tf for why these are not
+  # validation blocks). They fail the plan before anything is created.
   lifecycle {
     precondition {
       condition     = local.credentials_set <= 1
-      error_message = "Set only one credential: master_api_key (Terraform-native), human_api_key (bootstrap) or api_token (manual)."
+      error_message = "Set only one credential: master_api_key (Terraform-native), human_api_key / bootstrap (bootstrap) or api_token (manual)."
+    }
+    precondition {
+      condition     = !(nonsensitive(var.human_api_key != "") && var.human_api_key_secret_env != "") && !(nonsensitive(var.api_token != "") && var.api_token_secret_env != "")
+      error_message = "Give a key either as a value or as a Coder user secret (*_secret_env), not both."
     }
     precondition {
       condition     = local.master_api_key_ok
@@ -173,11 +210,19 @@ resource "coder_script" "oneclaw" {
     }
     precondition {
       condition     = var.vault_id == "" || local.mode != "none"
-      error_message = "vault_id is set but no credential is: also set api_token (manual), human_api_key (bootstrap) or master_api_key (Terraform-native)."
+      error_message = "vault_id is set but no credential is: also set api_token (manual), human_api_key or bootstrap (bootstrap) or master_api_key (Terraform-native)."
     }
     precondition {
       condition     = var.agent_id_1claw == "" || local.mode == "manual"
       error_message = "agent_id_1claw belongs to manual mode: set it together with api_token (the other modes create the agent and know its id)."
+    }
+    precondition {
+      condition     = local.mode != "bootstrap" || local.has_human || var.device_sign_in_wait_seconds > 0
+      error_message = "Bootstrap mode needs device sign-in (device_sign_in_wait_seconds > 0) or human_api_key."
+    }
+    precondition {
+      condition     = !can(regex("^https?://", var.extension_vsix)) || var.extension_vsix_sha256 != ""
+      error_message = "extension_vsix is a URL: set extension_vsix_sha256 to the file's SHA-256, or the download is not installed."
     }
   }
 }

@@ -1,10 +1,10 @@
 output "provisioning_mode" {
-  description = "The active mode: terraform_native, bootstrap, manual, or none (no credential set)."
+  description = "The active mode: terraform_native, bootstrap, manual, or none (no credential set; the published module said manual)."
   value       = local.mode
 }
 
 output "vault_id" {
-  description = "The vault the workspace's agent uses: created or found at apply in Terraform-native mode, else vault_id (empty in bootstrap mode without vault_id: the vault is resolved inside the workspace)."
+  description = "The vault the workspace's agent uses: found or created at apply in Terraform-native mode, else vault_id (empty in bootstrap mode without vault_id: the vault is resolved inside the workspace)."
   value       = local.vault_id
 }
 
@@ -15,26 +15,52 @@ output "agent_id_1claw" {
 
 output "scoped_token" {
   description = "Terraform-native mode: the agent's ocv_ API key (empty in the other modes)."
-  value       = local.terraform_native ? one(module.provision[*].agent_api_key) : ""
+  value       = local.mode == "terraform_native" ? one(module.provision[*].agent_api_key) : ""
   sensitive   = true
 }
 
 output "mcp_config_path" {
-  description = "The Cursor MCP config the start script writes (empty when install_cursor_config is false)."
-  value       = var.install_cursor_config ? var.cursor_config_path : ""
+  description = "Cursor's MCP config file (cursor_config_path), as in the published module."
+  value       = var.cursor_config_path
 }
 
 output "claude_config_path" {
-  description = "The Claude Code config the start script writes (empty when install_claude_config is false)."
-  value       = var.install_claude_config ? (var.claude_config_path != "" ? var.claude_config_path : "$HOME/.claude.json") : ""
+  description = "The Claude Code config the 1Claw entry goes to (empty when install_claude_config is false)."
+  value       = var.install_claude_config ? (local.claude_config_path != "" ? local.claude_config_path : "$HOME/.claude.json") : ""
+}
+
+output "claude_code_mcp" {
+  description = "For the claude-code module's mcp input: the 1Claw server with a headers helper (no key). The helper is installed by this module's start script."
+  value       = jsonencode({ mcpServers = { (var.mcp_server_name) = { type = "http", url = var.mcp_host, headersHelper = local.helper } } })
+}
+
+output "codex_mcp" {
+  description = "For the codex module's MCP (TOML) input: the 1Claw server authenticated by the ONECLAW_AGENT_API_KEY environment variable (no key). Empty in bootstrap and none modes, where the key is not in the environment."
+  value = contains(["terraform_native", "manual"], local.mode) ? join("\n", [
+    "[mcp_servers.${var.mcp_server_name}]",
+    "url = ${jsonencode(var.mcp_host)}",
+    "bearer_token_env_var = \"ONECLAW_AGENT_API_KEY\"",
+    "env_http_headers = { \"X-Vault-ID\" = \"ONECLAW_VAULT_ID\" }",
+    "",
+  ]) : ""
 }
 
 output "headers_helper_path" {
-  description = "Where the start script installs the MCP headers helper that Claude Code's headersHelper runs."
-  value       = "$HOME/.1claw/bin/oneclaw-mcp-headers"
+  description = "The Claude Code headers helper the start script installs (a shell command; $HOME expands when Claude Code runs it)."
+  value       = local.helper
 }
 
 output "cache_path" {
-  description = "The bootstrap cache shared with the 1Claw extension ({vault_id, agent_id, agent_api_key}, 0600)."
+  description = "The agent cache shared with the 1Claw extension ({vault_id, agent_id, agent_api_key}, 0600)."
   value       = "$HOME/.1claw/agent.json"
+}
+
+output "module_directory" {
+  description = "Where the start script keeps its files (the CLI, its config, logs/)."
+  value       = "$HOME/${local.module_directory}"
+}
+
+output "scripts" {
+  description = "The coder exp sync name of this module's start script, for modules that must run after it."
+  value       = [local.sync_name]
 }

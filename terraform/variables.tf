@@ -1,14 +1,14 @@
-# Inputs of the 1Claw Coder module. Which credential is set selects the mode (see README "Modes").
+# Inputs of the 1Claw Coder module. Which credential is set selects the mode (README "Modes").
+# Attribute order follows the Coder registry: description, type, default, validation, sensitive.
 #
 # No validation block refers to a sensitive variable: when a validation fails, Terraform prints
 # the value of every variable its condition refers to, sensitive or not (seen with 1.11), which
 # would put a mistyped key into the Coder build log. The keys' format and the rules that combine
-# inputs (one credential only, api_token needs vault_id, ...) are preconditions of
-# coder_script.oneclaw in main.tf instead, where the keys stay marked sensitive.
+# inputs are preconditions of coder_script.oneclaw in main.tf instead.
 
 variable "agent_id" {
-  type        = string
   description = "The ID of the Coder agent (coder_agent.<name>.id) that receives the environment and the start script."
+  type        = string
 
   validation {
     condition     = trimspace(var.agent_id) != ""
@@ -19,33 +19,33 @@ variable "agent_id" {
 # ---- Terraform-native mode -------------------------------------------------------------------
 
 variable "master_api_key" {
+  description = "Terraform-native mode: a human 1Claw API key (1ck_). At apply, before the workspace starts, the module finds or creates the vault, creates this workspace's agent and its policy, and injects the agent's credentials with coder_env. Destroy deletes the agent."
   type        = string
   default     = ""
   sensitive   = true
-  description = "Terraform-native mode: a human 1Claw API key (1ck_). At apply, before the workspace starts, the module creates or reuses the vault, creates this workspace's agent and its policy, and injects the agent's credentials with coder_env. Destroy deletes the agent."
 }
 
 variable "token_ttl_hours" {
+  description = "Lifetime in hours of the JWTs the created agent gets (token_ttl_seconds on the agent), in Terraform-native and bootstrap modes; at least 60 seconds. 0 uses the 1Claw default."
   type        = number
   default     = 8
-  description = "Lifetime in hours of the JWTs the created agent gets (token_ttl_seconds on the agent), in Terraform-native and bootstrap modes. 0 uses the 1Claw default (1 hour)."
 
   validation {
-    condition     = var.token_ttl_hours == 0 || (var.token_ttl_hours >= 0.25 && var.token_ttl_hours <= 720)
-    error_message = "token_ttl_hours must be 0 (1Claw default) or between 0.25 (15 minutes) and 720 (30 days)."
+    condition     = var.token_ttl_hours >= 0 && var.token_ttl_hours <= 720
+    error_message = "token_ttl_hours must be between 0 (1Claw default) and 720 (30 days)."
   }
 }
 
 variable "auto_destroy_vault" {
+  description = "Terraform-native mode: when the workspace is deleted, also delete the vault, but only if this workspace created it. The agent is always deleted."
   type        = bool
   default     = false
-  description = "Terraform-native mode: when the workspace is deleted, also delete the vault, but only if this workspace created it. The agent is always deleted."
 }
 
 variable "provision_vault_name" {
+  description = "Terraform-native mode: name of the vault to reuse or create. Empty means coder-<owner>-<workspace>. Ignored when vault_id is set."
   type        = string
   default     = ""
-  description = "Terraform-native mode: name of the vault to reuse or create. Empty means coder-<owner>-<workspace>. Ignored when vault_id is set."
 
   validation {
     condition     = var.provision_vault_name == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,99}$", var.provision_vault_name))
@@ -54,20 +54,20 @@ variable "provision_vault_name" {
 }
 
 variable "provision_agent_name" {
+  description = "Terraform-native mode: name of the agent to create. Empty means coder-<owner>-<workspace> (cut to 64 characters)."
   type        = string
   default     = ""
-  description = "Terraform-native mode: name of the agent to create. Empty means coder-<owner>-<workspace>."
 
   validation {
-    condition     = var.provision_agent_name == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,99}$", var.provision_agent_name))
-    error_message = "provision_agent_name must be 1-100 characters: letters, digits, space and . _ @ + : -, starting with a letter or digit."
+    condition     = var.provision_agent_name == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,63}$", var.provision_agent_name))
+    error_message = "provision_agent_name must be 1-64 characters: letters, digits, space and . _ @ + : -, starting with a letter or digit."
   }
 }
 
 variable "provision_policy_path" {
+  description = "Terraform-native mode: secret path pattern the agent's policy grants (* one segment, ** any depth). Narrow it where you can, e.g. coder/**."
   type        = string
   default     = "**"
-  description = "Terraform-native mode: secret path pattern the agent's policy grants (* one segment, ** any depth). Narrow it where you can, e.g. coder/**."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_*-]+(/[A-Za-z0-9_*-]+)*$", var.provision_policy_path))
@@ -76,15 +76,15 @@ variable "provision_policy_path" {
 }
 
 variable "store_master_key_for_destroy" {
+  description = "Terraform-native mode: keep master_api_key (marked sensitive) in Terraform state, captured when the agent is created, so that deleting the workspace can delete the agent without the destroy_key_env variable. Off by default: see README \"Security\"."
   type        = bool
   default     = false
-  description = "Terraform-native mode: keep master_api_key (marked sensitive) in Terraform state, captured when the agent is created, so that deleting the workspace can delete the agent without the destroy_key_env variable. Off by default: see README \"Security\"."
 }
 
 variable "destroy_key_env" {
+  description = "Terraform-native mode: environment variable of the Terraform process (the Coder provisioner) that holds a 1ck_ key when the workspace is deleted; used to delete the agent."
   type        = string
   default     = "ONECLAW_MASTER_API_KEY"
-  description = "Terraform-native mode: environment variable of the Terraform process (the Coder provisioner) that holds a 1ck_ key when the workspace is deleted; used to delete the agent."
 
   validation {
     condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]*$", var.destroy_key_env))
@@ -92,19 +92,58 @@ variable "destroy_key_env" {
   }
 }
 
+variable "retry_budget_seconds" {
+  description = "Terraform-native mode and the bootstrap key exchange: how long one provisioning step keeps retrying rate limits and outages (full-jitter backoff, Retry-After honoured) before the build fails. A 1,000-workspace fleet rebuilt at once needs the default or more."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.retry_budget_seconds >= 10 && var.retry_budget_seconds <= 7200
+    error_message = "retry_budget_seconds must be between 10 and 7200."
+  }
+}
+
 # ---- bootstrap mode --------------------------------------------------------------------------
 
+variable "bootstrap" {
+  description = "Bootstrap mode without a human key: on first start the workspace enrols itself after the user approves a device sign-in (code and URL in the start-up log). Setting human_api_key also selects bootstrap mode."
+  type        = bool
+  default     = false
+}
+
 variable "human_api_key" {
+  description = "Bootstrap mode: a human 1Claw API key (1ck_). It never reaches the workspace: when the workspace is created, the provisioner exchanges it once for a short-lived session, which the first start uses to enrol and then revokes."
   type        = string
   default     = ""
   sensitive   = true
-  description = "Bootstrap mode: a human 1Claw API key (1ck_), passed to the workspace only as the sensitive coder_env _ONECLAW_HUMAN_API_KEY. On first start a blocking script creates the vault, agent and policy and caches the agent key in ~/.1claw/agent.json (0600); later starts reuse the cache."
+}
+
+variable "human_api_key_secret_env" {
+  description = "Bootstrap mode: take the human key from the Coder user secret that injects this environment variable (data \"coder_secret\"; Coder >= 2.16 provider). Coder itself injects that secret into the user's workspaces: see README \"Security\"."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.human_api_key_secret_env == "" || can(regex("^[A-Za-z_][A-Za-z0-9_]*$", var.human_api_key_secret_env))
+    error_message = "human_api_key_secret_env must be an environment variable name, or empty."
+  }
+}
+
+variable "device_sign_in_wait_seconds" {
+  description = "Bootstrap mode: how long the start script waits for the user to approve the device sign-in. 0 turns device sign-in off (bootstrap then needs human_api_key)."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.device_sign_in_wait_seconds >= 0 && var.device_sign_in_wait_seconds <= 3600 && floor(var.device_sign_in_wait_seconds) == var.device_sign_in_wait_seconds
+    error_message = "device_sign_in_wait_seconds must be a whole number between 0 and 3600."
+  }
 }
 
 variable "bootstrap_vault_name" {
+  description = "Bootstrap mode: name of the vault to reuse or create. Ignored when vault_id is set."
   type        = string
   default     = "coder-workspace"
-  description = "Bootstrap mode: name of the vault to reuse or create. Ignored when vault_id is set."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,99}$", var.bootstrap_vault_name))
@@ -113,20 +152,20 @@ variable "bootstrap_vault_name" {
 }
 
 variable "bootstrap_agent_name" {
+  description = "Bootstrap mode: name of the agent to create. Empty means coder-<owner>-<workspace> (cut to 64 characters)."
   type        = string
   default     = ""
-  description = "Bootstrap mode: name of the agent to create. Empty means coder-<owner>-<workspace>."
 
   validation {
-    condition     = var.bootstrap_agent_name == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,99}$", var.bootstrap_agent_name))
-    error_message = "bootstrap_agent_name must be 1-100 characters: letters, digits, space and . _ @ + : -, starting with a letter or digit."
+    condition     = var.bootstrap_agent_name == "" || can(regex("^[A-Za-z0-9][A-Za-z0-9 ._@+:-]{0,63}$", var.bootstrap_agent_name))
+    error_message = "bootstrap_agent_name must be 1-64 characters: letters, digits, space and . _ @ + : -, starting with a letter or digit."
   }
 }
 
 variable "bootstrap_policy_path" {
+  description = "Bootstrap mode: secret path pattern the agent's policy grants (* one segment, ** any depth)."
   type        = string
   default     = "**"
-  description = "Bootstrap mode: secret path pattern the agent's policy grants (* one segment, ** any depth)."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_*-]+(/[A-Za-z0-9_*-]+)*$", var.bootstrap_policy_path))
@@ -135,22 +174,22 @@ variable "bootstrap_policy_path" {
 }
 
 variable "policy_permissions" {
+  description = "Terraform-native and bootstrap modes: permissions of the agent's policy. Read-only by default (the published module granted read and write); add write only if agents must change secrets."
   type        = list(string)
   default     = ["read"]
-  description = "Terraform-native and bootstrap modes: permissions of the agent's policy. Read-only by default; add write (and delete) only if agents must change secrets."
 
   validation {
-    condition     = length(var.policy_permissions) > 0 && length(distinct(var.policy_permissions)) == length(var.policy_permissions) && alltrue([for p in var.policy_permissions : contains(["read", "write", "delete"], p)])
-    error_message = "policy_permissions must be a non-empty list of distinct values among read, write and delete."
+    condition     = length(var.policy_permissions) > 0 && length(distinct(var.policy_permissions)) == length(var.policy_permissions) && alltrue([for p in var.policy_permissions : contains(["read", "write"], p)])
+    error_message = "policy_permissions must be a non-empty list of distinct values among read and write."
   }
 }
 
 # ---- manual mode -----------------------------------------------------------------------------
 
 variable "vault_id" {
+  description = "UUID of an existing vault. Required in manual mode; in the other modes it replaces the find-or-create-by-name step."
   type        = string
   default     = ""
-  description = "UUID of an existing vault. Required in manual mode; in the other modes it replaces the find-or-create-by-name step."
 
   validation {
     condition     = var.vault_id == "" || can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.vault_id))
@@ -159,16 +198,27 @@ variable "vault_id" {
 }
 
 variable "api_token" {
+  description = "Manual mode: the agent's API key (ocv_), injected as ONECLAW_AGENT_API_KEY. Requires vault_id."
   type        = string
   default     = ""
   sensitive   = true
-  description = "Manual mode: the agent's API key (ocv_), injected as ONECLAW_AGENT_API_KEY. Requires vault_id."
+}
+
+variable "api_token_secret_env" {
+  description = "Manual mode: take the agent key (ocv_) from the Coder user secret that injects this environment variable (data \"coder_secret\"). Requires vault_id."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.api_token_secret_env == "" || can(regex("^[A-Za-z_][A-Za-z0-9_]*$", var.api_token_secret_env))
+    error_message = "api_token_secret_env must be an environment variable name, or empty."
+  }
 }
 
 variable "agent_id_1claw" {
+  description = "Manual mode, optional: the 1Claw agent's UUID, injected as ONECLAW_AGENT_ID."
   type        = string
   default     = ""
-  description = "Manual mode, optional: the 1Claw agent's UUID, injected as ONECLAW_AGENT_ID."
 
   validation {
     condition     = var.agent_id_1claw == "" || can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.agent_id_1claw))
@@ -179,31 +229,31 @@ variable "agent_id_1claw" {
 # ---- endpoints and MCP clients ---------------------------------------------------------------
 
 variable "base_url" {
+  description = "1Claw API base URL, injected as ONECLAW_BASE_URL. Must be https (http only for localhost), without user info."
   type        = string
   default     = "https://api.1claw.xyz"
-  description = "1Claw API base URL, injected as ONECLAW_BASE_URL. Must be https (http only for localhost)."
 
   validation {
-    condition     = can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s\"'\\\\`$]*)?$", var.base_url)) || can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s\"'\\\\`$]*)?$", var.base_url))
-    error_message = "base_url must be an https URL such as https://api.1claw.xyz (plain http is accepted only for 127.0.0.1, localhost or [::1])."
+    condition     = can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?(/[^\\s\"'\\\\`$@]*)?$", var.base_url))
+    error_message = "base_url must be an https URL such as https://api.1claw.xyz, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
   }
 }
 
 variable "mcp_host" {
+  description = "URL of the 1Claw MCP server, injected as ONECLAW_MCP_URL and registered with the MCP clients. Must be https (http only for localhost), without user info."
   type        = string
   default     = "https://mcp.1claw.xyz/mcp"
-  description = "URL of the 1Claw MCP server, injected as ONECLAW_MCP_URL and written into the MCP client configs. Must be https (http only for localhost)."
 
   validation {
-    condition     = can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s\"'\\\\`$]*)?$", var.mcp_host)) || can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s\"'\\\\`$]*)?$", var.mcp_host))
-    error_message = "mcp_host must be an https URL such as https://mcp.1claw.xyz/mcp (plain http is accepted only for 127.0.0.1, localhost or [::1])."
+    condition     = can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?(/[^\\s\"'\\\\`$@]*)?$", var.mcp_host))
+    error_message = "mcp_host must be an https URL such as https://mcp.1claw.xyz/mcp, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
   }
 }
 
 variable "mcp_server_name" {
+  description = "Name of the 1Claw entry in the MCP clients' configs (the extension uses the same default)."
   type        = string
   default     = "1claw"
-  description = "Name of the entry under mcpServers in the Cursor and Claude Code configs (the extension uses the same default)."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.mcp_server_name))
@@ -212,21 +262,32 @@ variable "mcp_server_name" {
 }
 
 variable "install_cursor_config" {
+  description = "Register the 1Claw server in Cursor's MCP config (cursor_config_path)."
   type        = bool
   default     = true
-  description = "Write the 1Claw server into Cursor's MCP config (cursor_config_path)."
 }
 
 variable "install_claude_config" {
+  description = "Register the 1Claw server with Claude Code (user scope)."
   type        = bool
   default     = true
-  description = "Write the 1Claw server into Claude Code's user config (claude_config_path)."
+}
+
+variable "mcp_clients" {
+  description = "More MCP clients to register, by the names the oneclaw CLI knows (e.g. codex, gemini, vscode)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.mcp_clients : can(regex("^[a-z][a-z0-9-]{0,31}$", c))])
+    error_message = "mcp_clients must be client names such as codex or gemini (lower-case letters, digits, -)."
+  }
 }
 
 variable "cursor_config_path" {
+  description = "Cursor's global MCP config file. May start with $HOME/ or ~/."
   type        = string
   default     = "$HOME/.cursor/mcp.json"
-  description = "Cursor's global MCP config file. May start with $HOME/ or ~/."
 
   validation {
     condition     = can(regex("^(\\$HOME/|~/|/)[^\\x00-\\x1f\"'\\\\`$]+$", var.cursor_config_path))
@@ -235,53 +296,59 @@ variable "cursor_config_path" {
 }
 
 variable "claude_config_path" {
+  description = "Claude Code's user config. Empty means where Claude Code reads it ($CLAUDE_CONFIG_DIR/.claude.json, else ~/.claude.json). The published module's default, $HOME/.config/claude/mcp.json, is a file Claude Code never reads: it is treated as empty."
   type        = string
   default     = ""
-  description = "Claude Code's user config file. Empty means $CLAUDE_CONFIG_DIR/.claude.json, else $HOME/.claude.json, as Claude Code itself resolves it. May start with $HOME/ or ~/."
 
   validation {
     condition     = var.claude_config_path == "" || can(regex("^(\\$HOME/|~/|/)[^\\x00-\\x1f\"'\\\\`$]+$", var.claude_config_path))
     error_message = "claude_config_path must be empty, an absolute path, or start with $HOME/ or ~/, without quotes, backslashes or other $ expansions."
   }
-  validation {
-    condition     = !endswith(var.claude_config_path, ".config/claude/mcp.json")
-    error_message = "Claude Code does not read ~/.config/claude/mcp.json (the published module's default). Leave claude_config_path empty to use ~/.claude.json."
-  }
 }
 
-variable "claude_config_style" {
+variable "credential_style" {
+  description = "How MCP clients authenticate: fresh (no key in any config file: a headers helper or an environment reference fetches a short-lived token) or static (the ocv_ key in the 0600 config files)."
   type        = string
   default     = "fresh"
-  description = "Claude Code entry: fresh (no credential in the file; headersHelper fetches a short-lived JWT per connection) or static (Authorization: Bearer <ocv_ key> in the 0600 file)."
 
   validation {
-    condition     = contains(["fresh", "static"], var.claude_config_style)
-    error_message = "claude_config_style must be fresh or static."
+    condition     = contains(["fresh", "static"], var.credential_style)
+    error_message = "credential_style must be fresh or static."
   }
 }
 
-# ---- the extension ---------------------------------------------------------------------------
+# ---- the workspace start script ----------------------------------------------------------------
+
+variable "node_wait_seconds" {
+  description = "How long the start script waits for Node.js >= 18 (on PATH, or shipped by code-server, VS Code Server/Web, Cursor or Windsurf) when an editor module is still installing it."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.node_wait_seconds >= 0 && var.node_wait_seconds <= 1800 && floor(var.node_wait_seconds) == var.node_wait_seconds
+    error_message = "node_wait_seconds must be a whole number between 0 and 1800."
+  }
+}
 
 variable "extension_vsix" {
+  description = "The 1Claw extension (.vsix) to install into code-server, VS Code Server/Web, Cursor or Windsurf at workspace start: a path in the workspace ($HOME/ or ~/ allowed) or an https URL (then extension_vsix_sha256 is required). Empty installs nothing."
   type        = string
   default     = ""
-  description = "The 1Claw extension (.vsix) to install into code-server / VS Code Server at workspace start: a path in the workspace ($HOME/ or ~/ allowed) or an https URL. Empty installs nothing."
 
   validation {
     condition = (
       var.extension_vsix == "" ||
       can(regex("^(\\$HOME/|~/|/)[^\\x00-\\x1f\"'\\\\`$]+$", var.extension_vsix)) ||
-      can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[^\\s\"'\\\\`$]*$", var.extension_vsix)) ||
-      can(regex("^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?/[^\\s\"'\\\\`$]*$", var.extension_vsix))
+      can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?/[^\\s\"'\\\\`$@]*$", var.extension_vsix))
     )
-    error_message = "extension_vsix must be empty, a path (absolute, $HOME/ or ~/) or an https URL."
+    error_message = "extension_vsix must be empty, a path (absolute, $HOME/ or ~/) or an https URL without user info."
   }
 }
 
 variable "extension_vsix_sha256" {
+  description = "SHA-256 (hex) the .vsix must match. Required when extension_vsix is a URL."
   type        = string
   default     = ""
-  description = "Optional SHA-256 (hex) the .vsix must match; recommended when extension_vsix is a URL."
 
   validation {
     condition     = var.extension_vsix_sha256 == "" || can(regex("^[0-9a-fA-F]{64}$", var.extension_vsix_sha256))
@@ -290,9 +357,9 @@ variable "extension_vsix_sha256" {
 }
 
 variable "extension_install_wait_seconds" {
+  description = "When no editor is installed yet at workspace start, keep trying to install the extension in the background for this many seconds (0: do not wait)."
   type        = number
   default     = 120
-  description = "When no editor is installed yet at workspace start, keep waiting for one in the background for this many seconds (0: do not wait)."
 
   validation {
     condition     = var.extension_install_wait_seconds >= 0 && var.extension_install_wait_seconds <= 1800 && floor(var.extension_install_wait_seconds) == var.extension_install_wait_seconds
@@ -300,12 +367,10 @@ variable "extension_install_wait_seconds" {
   }
 }
 
-# ---- presentation ----------------------------------------------------------------------------
-
 variable "icon" {
+  description = "Icon of the start script in the Coder UI."
   type        = string
   default     = "/icon/vault.svg"
-  description = "Icon of the start script in the Coder UI."
 
   validation {
     condition     = trimspace(var.icon) != ""
@@ -314,7 +379,7 @@ variable "icon" {
 }
 
 variable "order" {
+  description = "Accepted for compatibility with kmjones1979/oneclaw, which ignored it too: coder_script has no ordering attribute."
   type        = number
   default     = null
-  description = "Accepted for compatibility with kmjones1979/oneclaw. coder_script has no ordering attribute, so it has no effect."
 }

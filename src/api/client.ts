@@ -9,6 +9,8 @@ import { systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 import { ApiError, OneClawError, ResponseShapeError, isTransient } from './errors';
+import type { ObservedResponse } from './quota';
+import { RatePacer, serverWait } from './rateLimit';
 import { MAX_BUDGETED_ATTEMPTS, backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from './retry';
 import {
   AgentCreatedSchema,
@@ -16,6 +18,9 @@ import {
   AgentKeyRotatedSchema,
   AgentSelfSchema,
   AuditEventsSchema,
+  DeviceCodeSchema,
+  DeviceTokenAnswerSchema,
+  EnrolmentResponseSchema,
   HealthSchema,
   PolicyListSchema,
   PolicySchema,
@@ -29,11 +34,15 @@ import {
   type AgentCreated,
   type AgentSelf,
   type AuditEvent,
+  type DeviceCode,
+  type DeviceTokenAnswer,
+  type EnrolmentResponse,
   type Policy,
   type SecretMetadata,
   type TokenResponse,
   type Vault,
 } from './schemas';
+import { DEVICE_GRANT_TYPE, type AuditQuery, type CreateAgentInput, type CreatePolicyInput, type DevicePoll } from './requests';
 import { nodeTransport, type HttpResponse, type Transport } from './transport';
 import { checkServiceUrl, normaliseBaseUrl } from './url';
 
@@ -47,31 +56,8 @@ export interface ClientOptions {
   logger?: Logger;
   userAgent?: string;
   maxResponseBytes?: number;
-}
-
-export interface CreateAgentInput {
-  name: string;
-  description?: string;
-  vault_ids: string[];
-  token_ttl_seconds?: number;
-}
-
-export interface CreatePolicyInput {
-  secret_path_pattern: string;
-  principal_type: 'agent' | 'user';
-  principal_id: string;
-  permissions: string[];
-  expires_at?: string;
-}
-
-export interface AuditQuery {
-  action?: string;
-  actor_id?: string;
-  resource_id?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
+  /** Sees every answer's status and headers (the quota monitor reads its headers here). */
+  onResponse?: (response: ObservedResponse) => void;
 }
 
 interface CallSpec<S extends z.ZodMiniType | undefined> {
@@ -84,7 +70,11 @@ interface CallSpec<S extends z.ZodMiniType | undefined> {
   schema: S;
   /** Whether repeating the call is harmless (reads, deletes, token exchanges). Creating POSTs are not. */
   retrySafe: boolean;
+  /** Hand back non-2xx answers instead of throwing (the device token poll signals "pending" either way). */
+  anyStatus?: boolean;
 }
+
+export { DEVICE_GRANT_TYPE, type AuditQuery, type CreateAgentInput, type CreatePolicyInput, type DevicePoll };
 
 export class InvalidConfigurationError extends OneClawError {}
 
@@ -101,6 +91,9 @@ export class OneClawClient {
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
+  private readonly onResponse: ((response: ObservedResponse) => void) | undefined;
+  /** What the server said about its rate limit: no request goes out before it allows. */
+  private readonly pacer = new RatePacer();
 
   constructor(options: ClientOptions) {
     const check = checkServiceUrl(options.baseUrl);
@@ -114,6 +107,7 @@ export class OneClawClient {
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? 'vscode-1claw';
     this.maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+    this.onResponse = options.onResponse;
   }
 
   // --- auth -----------------------------------------------------------------------------
@@ -131,6 +125,30 @@ export class OneClawClient {
   /** Revokes the token used for the call. Any 2xx counts (the docs disagree between 200 and 204). */
   async revokeToken(token: string): Promise<void> {
     await this.call({ method: 'DELETE', path: '/v1/auth/token', route: '/v1/auth/token', token, schema: undefined, retrySafe: true });
+  }
+
+  /** SPEC sends `{client_id, email}`; 1Claw's CLI sends `{client_id}` (contract §12.4): `email` is optional here. */
+  requestDeviceCode(input: { client_id: string; email?: string }): Promise<DeviceCode> {
+    return this.call({ method: 'POST', path: '/v1/auth/device/code', route: '/v1/auth/device/code', body: input, schema: DeviceCodeSchema, retrySafe: true });
+  }
+
+  /** One poll, never retried here (the sign-in loop paces itself); transport failures still throw. */
+  async pollDeviceToken(deviceCode: string): Promise<DevicePoll> {
+    const spec: CallSpec<undefined> = { method: 'POST', path: '/v1/auth/device/token', route: '/v1/auth/device/token', body: { device_code: deviceCode, grant_type: DEVICE_GRANT_TYPE }, schema: undefined, retrySafe: false, anyStatus: true };
+    const response = await this.send(spec, 0, undefined);
+    let answer: DeviceTokenAnswer | undefined;
+    try {
+      const parsed = DeviceTokenAnswerSchema.safeParse(JSON.parse(decodeUtf8(response.body)));
+      if (parsed.success) answer = parsed.data;
+    } catch {
+      // Unreadable body: the status alone decides (non-2xx is "still pending" for 1Claw's CLI).
+    }
+    return { status: response.status, answer, retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) };
+  }
+
+  /** Public self-enrolment (SPEC enrollAgent): a pending request a human approves; never returns a key. */
+  requestEnrolment(input: { name: string; human_email?: string; description?: string }): Promise<EnrolmentResponse> {
+    return this.call({ method: 'POST', path: '/v1/agents/enroll', route: '/v1/agents/enroll', body: input, schema: EnrolmentResponseSchema, retrySafe: false });
   }
 
   health(): Promise<z.infer<typeof HealthSchema>> {
@@ -227,6 +245,7 @@ export class OneClawClient {
     const attempts = !spec.retrySafe ? 1 : budget === undefined ? Math.max(1, this.retry.maxAttempts) : MAX_BUDGETED_ATTEMPTS;
     for (let attempt = 0; ; attempt++) {
       try {
+        await this.pace(spec, deadline);
         const response = await this.send(spec, attempt, deadline);
         return this.decode(spec, response) as S extends z.ZodMiniType ? z.infer<S> : undefined;
       } catch (err) {
@@ -247,6 +266,22 @@ export class OneClawClient {
     // Honour the server's wish, but do not hold a call open for minutes.
     if (err instanceof ApiError && err.retryAfterMs !== undefined && wait > this.retry.maxRetryAfterMs) return undefined;
     return wait;
+  }
+
+  /**
+   * Wait while the server's rate limit says so, when the wait fits this call; otherwise fail at
+   * once with a 429 carrying the time left (the caller reschedules) instead of sending anyway.
+   */
+  private async pace(spec: CallSpec<z.ZodMiniType | undefined>, deadline: number | undefined): Promise<void> {
+    const pending = this.pacer.pending(this.clock.now());
+    if (!pending) return;
+    const fits = deadline !== undefined ? this.clock.now() + pending.ms < deadline : pending.ms <= this.retry.maxRetryAfterMs;
+    if (!fits) {
+      const detail = `1Claw asked to wait ${Math.ceil(pending.ms / 1000)} s (${pending.source}); not sent`;
+      throw new ApiError({ status: 429, title: 'Too Many Requests', detail, retryAfterMs: pending.ms, method: spec.method, route: spec.route });
+    }
+    this.logger.debug(`${spec.method} ${spec.route}: waiting ${Math.ceil(pending.ms / 1000)} s before sending (${pending.source}).`);
+    await this.clock.sleep(pending.ms);
   }
 
   private async send(spec: CallSpec<z.ZodMiniType | undefined>, attempt: number, deadline: number | undefined): Promise<HttpResponse> {
@@ -271,10 +306,25 @@ export class OneClawClient {
     try {
       const response = await this.transport({ method: spec.method, url, route: spec.route, headers, body, timeoutMs, maxResponseBytes: this.maxResponseBytes });
       status = response.status;
-      if (response.status < 200 || response.status >= 300) throw this.problem(spec, response);
+      this.observe(spec, response);
+      if (!spec.anyStatus && (response.status < 200 || response.status >= 300)) throw this.problem(spec, response);
       return response;
     } finally {
       this.logger.trace(`${spec.method} ${spec.route} → ${status} (${this.clock.now() - started} ms, attempt ${attempt + 1})`);
+    }
+  }
+
+  private observe(spec: CallSpec<z.ZodMiniType | undefined>, response: HttpResponse): void {
+    const now = this.clock.now();
+    this.pacer.observe(response.status, response.headers, now);
+    if (response.status === 429) {
+      const wait = serverWait(response.status, response.headers, now);
+      this.logger.info(`${spec.method} ${spec.route} → 429 Too Many Requests; ${wait ? `1Claw asks to wait ${Math.ceil(wait.ms / 1000)} s (${wait.source})` : 'no wait given, backing off'}.`);
+    }
+    try {
+      this.onResponse?.({ method: spec.method, route: spec.route, status: response.status, headers: response.headers });
+    } catch (err) {
+      this.logger.warn(`A response observer failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -299,7 +349,7 @@ export class OneClawClient {
       title: fields.title ?? undefined,
       detail: fields.detail ?? fields.message ?? (typeof fields.error === 'string' ? fields.error : undefined),
       type: fields.type ?? undefined,
-      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()),
+      retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) ?? serverWait(response.status, response.headers, this.clock.now())?.ms,
       method: spec.method,
       route: spec.route,
     });

@@ -52,6 +52,10 @@ export class ApiError extends OneClawError {
   get isRateLimited(): boolean {
     return this.status === 429;
   }
+  /** Quota used up or a paid route without payment (x402): never an auth failure, never retried in a loop. */
+  get isPaymentRequired(): boolean {
+    return this.status === 402;
+  }
   get isServerError(): boolean {
     return this.status >= 500;
   }
@@ -94,6 +98,19 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof NetworkError || err instanceof TimeoutError) return true;
   if (err instanceof ApiError) return err.isServerError || err.isRateLimited;
   return false;
+}
+
+/**
+ * The token itself is stale, so a fresh one may succeed: a 401, or a 403 whose detail says the
+ * token was revoked or its scopes are stale (a policy change revokes an agent's live tokens; the
+ * platform does not document which status follows, and the official MCP client re-exchanges on
+ * exactly these texts).
+ */
+export function isStaleTokenError(err: unknown): err is ApiError {
+  if (!(err instanceof ApiError)) return false;
+  if (err.isUnauthorized) return true;
+  const detail = `${err.detail ?? ''} ${err.title ?? ''}`.toLowerCase();
+  return err.isForbidden && (detail.includes('token has been revoked') || detail.includes('no scopes') || detail.includes('scopes do not cover'));
 }
 
 function httpReason(status: number): string {

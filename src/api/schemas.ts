@@ -92,6 +92,8 @@ export const PolicySchema = z.object({
   permissions: z.array(z.string()),
   created_at: z.optional(z.string()),
   expires_at: optionalText(),
+  /** `allow` (the default) or `deny`. */
+  effect: optionalText(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 export const PolicyListSchema = z.object({ policies: z.optional(z.nullable(z.array(PolicySchema))) });
@@ -104,12 +106,43 @@ export const AuditEventSchema = z.object({
   resource_type: z.optional(z.nullable(z.string())),
   resource_id: z.optional(z.nullable(z.string())),
   created_at: z.optional(z.nullable(z.string())),
+  // Read only through the audit view's allow-list of keys (path, vault, reason…), never whole.
+  details: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const AuditEventsSchema = z.object({
   events: z.optional(z.nullable(z.array(AuditEventSchema))),
   count: z.optional(z.nullable(z.number())),
 });
+
+/** Device sign-in (SPEC DeviceCodeResponse): every field optional in SPEC; the flow checks what it needs. */
+export const DeviceCodeSchema = z.object({
+  device_code: z.optional(z.nullable(z.string())),
+  user_code: z.optional(z.nullable(z.string())),
+  verification_uri: z.optional(z.nullable(z.string())),
+  verification_uri_complete: z.optional(z.nullable(z.string())),
+  expires_in: z.optional(z.nullable(z.number())),
+  interval: z.optional(z.nullable(z.number())),
+});
+export type DeviceCode = z.infer<typeof DeviceCodeSchema>;
+
+/** SPEC DeviceTokenResponse: a token, or `error` (pending, slow_down, denied, expired…). Lenient: any field may be absent. */
+export const DeviceTokenAnswerSchema = z.object({
+  access_token: z.optional(z.nullable(z.string())),
+  token_type: z.optional(z.nullable(z.string())),
+  expires_in: z.optional(z.nullable(z.number())),
+  error: z.optional(z.nullable(z.string())),
+  email: z.optional(z.nullable(z.string())),
+});
+export type DeviceTokenAnswer = z.infer<typeof DeviceTokenAnswerSchema>;
+
+/** SPEC EnrollAgentResponse (201): the same answer whether or not the email has an account. */
+export const EnrolmentResponseSchema = z.object({
+  agent_id: z.optional(z.nullable(z.string())),
+  message: z.optional(z.nullable(z.string())),
+  approval_url: z.optional(z.nullable(z.string())),
+});
+export type EnrolmentResponse = z.infer<typeof EnrolmentResponseSchema>;
 
 /** Any 200 means up (the spec says "healthy", a doc says "ok"); the shape is informative only. */
 export const HealthSchema = z.object({

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { checkServiceUrl, normaliseBaseUrl } from '../api/url';
 import type { OneClawHome } from '../credentials/home';
 import { readRegistration } from '../mcp/helper/registration';
-import { DEFAULT_SETTINGS, type CredentialStyle } from '../settings';
+import { DEFAULT_SETTINGS, pairedMcpUrl, type CredentialStyle } from '../settings';
 import { readTextFile } from '../util/files';
 import { single, UsageError, type ParsedArgs } from './args';
 
@@ -63,9 +63,11 @@ export async function loadConfig(args: ParsedArgs, layout: OneClawHome, options:
   const registered = await readRegistration(layout.helperRegistration(serverName)).catch(() => undefined);
   const style = single(args, 'style') ?? fromFile.credential_style ?? 'fresh';
   if (style !== 'fresh' && style !== 'static') throw new UsageError('--style is "fresh" or "static"');
+  const apiBaseUrl = checkedUrl('--api-base-url', single(args, 'api-base-url') ?? fromFile.api_base_url ?? registered?.api_base_url ?? DEFAULT_SETTINGS.apiBaseUrl);
   return {
-    apiBaseUrl: checkedUrl('--api-base-url', single(args, 'api-base-url') ?? fromFile.api_base_url ?? registered?.api_base_url ?? DEFAULT_SETTINGS.apiBaseUrl),
-    mcpUrl: checkedUrl('--mcp-url', single(args, 'mcp-url') ?? fromFile.mcp_url ?? registered?.mcp_url ?? DEFAULT_SETTINGS.mcpUrl),
+    apiBaseUrl,
+    // An MCP URL nobody chose follows the API onto the same 1Claw domain (.co or .xyz).
+    mcpUrl: checkedUrl('--mcp-url', single(args, 'mcp-url') ?? fromFile.mcp_url ?? registered?.mcp_url ?? pairedMcpUrl(apiBaseUrl) ?? DEFAULT_SETTINGS.mcpUrl),
     serverName,
     clients: fromFile.clients ?? ['all'],
     forceClients: fromFile.force_clients ?? [],

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import { setListenerErrorSink } from '../util/events';
 import { describeError } from '../util/log';
 import { parseArgs, UsageError } from './args';
+import { requestAccessCommand, useKeyCommand } from './agentKey';
 import { bootstrapCommand } from './bootstrap';
 import { CONFIG_FLAGS } from './config';
 import type { CliIo } from './context';
@@ -23,7 +24,11 @@ import { workspaceStartCommand } from './workspaceStart';
 const USAGE = `Usage: oneclaw <command> [options]
 
   workspace-start --config <file>     enrol if needed, register MCP clients (the Coder module runs this)
-  bootstrap --human-key-stdin|--device  enrol a new agent for this workspace (replaces ours)
+  bootstrap --human-key-stdin|--device [--email <approver>]
+                                      enrol a new agent for this workspace (replaces ours); --device:
+                                      approve a code in a browser, no key typed
+  use-key [--vault-id <uuid>]         store an agent key you already have (ocv_…, piped in), checked first
+  request-access [--name n] [--email e]  ask a 1Claw human to approve an agent for this workspace
   register [--client <id>]...         register MCP clients (present ones; --client forces one:
                                       claude-code codex gemini copilot opencode qwen continue kilo
                                       cursor windsurf kiro zed antigravity)
@@ -39,7 +44,9 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => Promise<number
 
 const COMMANDS: Record<string, { run: Command; values: readonly string[]; switches: readonly string[] }> = {
   'workspace-start': { run: workspaceStartCommand, values: CONFIG_FLAGS, switches: ['verbose'] },
-  bootstrap: { run: bootstrapCommand, values: CONFIG_FLAGS, switches: ['human-key-stdin', 'device', 'verbose'] },
+  bootstrap: { run: bootstrapCommand, values: [...CONFIG_FLAGS, 'email'], switches: ['human-key-stdin', 'device', 'verbose'] },
+  'use-key': { run: useKeyCommand, values: [...CONFIG_FLAGS, 'vault-id'], switches: ['verbose'] },
+  'request-access': { run: requestAccessCommand, values: [...CONFIG_FLAGS, 'name', 'email'], switches: ['verbose'] },
   register: { run: registerCommand, values: [...CONFIG_FLAGS, 'client'], switches: ['verbose'] },
   unregister: { run: unregisterCommand, values: CONFIG_FLAGS, switches: ['verbose'] },
   revoke: { run: revokeCommand, values: CONFIG_FLAGS, switches: ['human-key-stdin', 'verbose'] },

@@ -8,6 +8,7 @@ import { registerSecret } from '../util/redact';
 import * as os from 'node:os';
 import type { CliConfig } from './config';
 import { cliClient, layoutOf, ownerId, type CliIo } from './context';
+import { releaseDeviceSession } from './humanCredential';
 
 export interface ServedAgent {
   agent: StoredAgentRecord;
@@ -42,7 +43,7 @@ export type CliEnrolment = EnrolOutcome | { kind: 'session-used' };
 export async function enrolWorkspace(human: HumanCredential, config: CliConfig, io: CliIo, explicit: boolean, previous?: AgentRecord): Promise<CliEnrolment> {
   const enrolment = new Enrolment({ layout: layoutOf(io), client: cliClient(config, io), instanceId: await ownerId(config, io), logger: io.out.logger });
   try {
-    return await enrolment.enrol({
+    const outcome = await enrolment.enrol({
       human,
       explicit,
       previous,
@@ -56,8 +57,12 @@ export async function enrolWorkspace(human: HumanCredential, config: CliConfig, 
         description: 'Workspace agent created by the 1Claw Coder module',
       },
     });
+    // Only a bootstrap that ran revoked the session; a device session nobody used is revoked here.
+    if (outcome.kind !== 'enrolled') await releaseDeviceSession(human, config, io);
+    return outcome;
   } catch (err) {
     if (err instanceof BootstrapError && err.failure instanceof SessionRefusedError) return { kind: 'session-used' };
+    if (!(err instanceof BootstrapError)) await releaseDeviceSession(human, config, io);
     throw err;
   }
 }

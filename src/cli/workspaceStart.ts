@@ -10,8 +10,8 @@
  * The config is a non-secret JSON file the module renders, for example:
  *
  *   {
- *     "api_base_url": "https://api.1claw.xyz",
- *     "mcp_url": "https://mcp.1claw.xyz/mcp",
+ *     "api_base_url": "https://api.1claw.co",
+ *     "mcp_url": "https://mcp.1claw.co/mcp",
  *     "server_name": "1claw",
  *     "clients": ["all"],
  *     "force_clients": [],
@@ -37,7 +37,9 @@
  * - `vault_id`: serve (and enrol into) this vault; null: find or create `vault_name`.
  * - `owner_marker`: the id in the `(oneclaw-instance:<id>)` marker of the agents this workspace
  *   creates; only agents carrying it are ever replaced. Absent: this machine's instance id.
- * - `device_sign_in.enabled`: enrol by device sign-in when no other credential is offered.
+ * - `device_sign_in.enabled`: enrol by device sign-in when no other credential is offered: the
+ *   code and the URL are printed in one block, and the script waits at most `wait_seconds`
+ *   (0: no device sign-in) for the approval, then revokes the sign-in session.
  *
  * Secrets come from the environment only (coder_env): ONECLAW_AGENT_API_KEY (+ ONECLAW_VAULT_ID,
  * ONECLAW_AGENT_ID) in native/manual mode, or the one-time human session
@@ -124,12 +126,12 @@ async function enrol(human: HumanCredential, io: CliIo, config: Parameters<typeo
 }
 
 async function signInOrSkip(deviceEnabled: boolean, io: CliIo, config: Parameters<typeof deviceSignIn>[0]): Promise<HumanCredential | undefined> {
-  if (!deviceEnabled) {
+  if (!deviceEnabled || config.deviceSignIn.waitSeconds <= 0) {
     io.out.note('No 1Claw credentials offered (no ONECLAW_AGENT_API_KEY, no stored agent, no enrolment session): nothing to do.');
     return undefined;
   }
   try {
-    return await deviceSignIn(config, io);
+    return await deviceSignIn(config, io, { waitSeconds: config.deviceSignIn.waitSeconds });
   } catch (err) {
     io.out.note(`Device sign-in: ${describeError(err)}`);
     return undefined;

@@ -111,6 +111,19 @@ export class Enrolment {
     }, { clock: this.clock, timeoutMs: 120_000, staleMs: 600_000 });
   }
 
+  /**
+   * Store an agent the user brought (an existing key, checked by existingKey.ts) like a bootstrap
+   * result, under the same lock; an explicit action, so the revocation memory is cleared.
+   */
+  async adopt(agent: StoredAgentRecord, persistAlso?: (agent: StoredAgentRecord) => Promise<void>): Promise<void> {
+    await ensurePrivateDir(this.deps.layout.dir, this.logger);
+    await withFileLock(this.deps.layout.agentFile, async () => {
+      await writeAgentFile(this.deps.layout.agentFile, agent);
+      await persistAlso?.(agent);
+    }, { clock: this.clock, timeoutMs: 120_000, staleMs: 600_000 });
+    await this.revocations.clear();
+  }
+
   async revoke(request: RevokeRequest): Promise<RevokeReport> {
     const { client } = this.deps;
     const report: RevokeReport = { tokensRevoked: 0, agentDeleted: false, keyStillWorks: undefined, removed: [], stillHolding: [], problems: [] };

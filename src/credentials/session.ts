@@ -15,7 +15,8 @@ import { describeError, silentLogger, type Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
 import type { AgentRecord } from './agentRecord';
 import { sessionOf, type ConnectionState, type CredentialSource, type Session } from './state';
-import { TokenManager, withAgentToken, type IssuedToken, type TokenEvent } from './tokenManager';
+import { TokenManager, type IssuedToken, type TokenEvent } from './tokenManager';
+import { withAgentToken } from './tokenRecovery';
 
 /** What an MCP registration needs from the live connection. */
 export interface SessionConnection {
@@ -32,6 +33,11 @@ export interface SessionConnection {
   /** The current agent JWT, for registrations that carry one, and its expiry (epoch ms). */
   token?: string;
   tokenExpiresAt?: number;
+  /**
+   * Counts the times 1Claw refused a live token (a policy change revokes them). A registration
+   * that got its token at connect time (VS Code's provider) reconnects when this changes.
+   */
+  revision?: number;
 }
 
 export interface SessionDeps {
@@ -60,6 +66,7 @@ export class AgentSession implements Disposable {
   /** Set when the workspace vault vanished mid-session; cleared by the next connect. */
   private vaultProblem: string | undefined;
   private generation = 0;
+  private refusals = 0;
   private disposed = false;
 
   constructor(private readonly deps: SessionDeps) {
@@ -113,6 +120,7 @@ export class AgentSession implements Disposable {
       keyFile: fromEnv ? undefined : this.deps.agentFile,
       token: token?.token,
       tokenExpiresAt: token?.expiresAt,
+      revision: this.refusals,
     };
   }
 
@@ -172,12 +180,12 @@ export class AgentSession implements Disposable {
     return this.tokens.getToken();
   }
 
-  /** Run an API call as the agent, re-exchanging once on 401. */
+  /** Run an API call as the agent, re-exchanging once when 1Claw refuses the token (401, or 403 "revoked"/stale scopes). */
   withToken<T>(call: (client: OneClawClient, token: string) => Promise<T>): Promise<T> {
     const tokens = this.tokens;
     const client = this.clientValue;
     if (!tokens || !client) return Promise.reject(new OneClawError('1Claw is not connected.'));
-    return withAgentToken(tokens, (token) => call(client, token));
+    return withAgentToken(tokens, (token) => call(client, token), { logger: this.logger, onRefused: () => void this.refusals++ });
   }
 
   /** The vaults the agent can see, cached until the next refresh (the internal __agent-keys vault included; the view hides it). */
@@ -249,9 +257,14 @@ export class AgentSession implements Disposable {
       case 'offline':
         this.setState({ kind: 'offline', retryAt: event.retryAt, error: event.error, lastGood: event.lastGood && this.session ? { ...this.session, expiresAt: event.lastGood.expiresAt } : undefined });
         return;
+      case 'lapsed':
+        // Repaint and tell listeners: the state is the same, but what it means for clients is not.
+        if (this.currentState.kind === 'offline' || this.currentState.kind === 'refreshing') this.setState({ ...this.currentState });
+        return;
       case 'revoked':
         this.setState({
           kind: 'revoked',
+          cause: 'refused',
           message: `1Claw refused the agent key (${sourceLabel(current.source)}): the agent was revoked, deleted or deactivated. Run "1Claw: Re-bootstrap Workspace Agent", or ask an administrator for a new key.`,
         });
         return;

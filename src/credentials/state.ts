@@ -19,10 +19,18 @@ export type ConnectionState =
   | { kind: 'connected'; session: Session }
   | { kind: 'refreshing'; session: Session }
   | { kind: 'offline'; retryAt: number; error: string; lastGood?: Session }
-  | { kind: 'revoked'; message: string }
+  | { kind: 'revoked'; message: string; cause?: RevocationCause }
   | { kind: 'error'; message: string; nextStep: string };
 
 export type StateKind = ConnectionState['kind'];
+
+/**
+ * Why access ended, so the welcome view says only what is true: `deleted` (revoked here, agent
+ * deleted), `kept` (revoked here, the agent still exists and its key still works elsewhere),
+ * `gone` (revoked here; the agent had already been deleted), `earlier` (revoked in an earlier
+ * session), `refused` (1Claw refused the key: deleted, deactivated or rotated elsewhere).
+ */
+export type RevocationCause = 'deleted' | 'kept' | 'gone' | 'earlier' | 'refused';
 
 export function sessionOf(state: ConnectionState): Session | undefined {
   switch (state.kind) {

@@ -25,6 +25,8 @@ export interface IssuedToken {
   expiresAt: number;
   agentId?: string;
   vaultIds: string[];
+  /** The JWT's `scopes` claim (path globs of the agent's policies at issuance, across vaults), when present. */
+  scopes?: string[];
 }
 
 export type TokenEvent =
@@ -32,7 +34,9 @@ export type TokenEvent =
   | { kind: 'refreshing' }
   | { kind: 'offline'; retryAt: number; error: string; lastGood?: IssuedToken }
   | { kind: 'revoked'; error: string }
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; error: string }
+  /** The token expired before a new one could be issued (the server asked us to wait longer than it lived). */
+  | { kind: 'lapsed'; expiredAt: number; retryAt?: number };
 
 export type TokenStatus = 'idle' | 'valid' | 'refreshing' | 'offline' | 'revoked' | 'failed' | 'disposed';
 
@@ -59,6 +63,8 @@ export interface TokenManagerOptions {
 }
 
 const DEFAULT_MARGIN_MS = 60_000;
+/** After a 402 on the exchange, check again this much later (or at once on Refresh): a payment takes a person. */
+export const PAYMENT_RECHECK_MS = 15 * 60_000;
 /** Used only when neither `expires_in` nor the JWT says how long the token lives. */
 const FALLBACK_LIFETIME_MS = 5 * 60_000;
 const MIN_SKEWED_LIFETIME_MS = 30_000;
@@ -77,6 +83,8 @@ export class TokenManager implements Disposable {
   private currentToken: IssuedToken | undefined;
   private inflight: Promise<IssuedToken> | undefined;
   private timer: Disposable | undefined;
+  /** Fires when the current token expires without a successor. */
+  private lapseTimer: Disposable | undefined;
   private failures = 0;
   private retryAt: number | undefined;
   private lastError: string | undefined;
@@ -145,6 +153,8 @@ export class TokenManager implements Disposable {
     this.state = 'disposed';
     this.timer?.dispose();
     this.timer = undefined;
+    this.lapseTimer?.dispose();
+    this.lapseTimer = undefined;
     this.currentToken = undefined;
     this.emitter.dispose();
   }
@@ -190,6 +200,7 @@ export class TokenManager implements Disposable {
     this.lastError = undefined;
     this.state = 'valid';
     this.schedule(this.refreshPoint(issued) - this.clock.now());
+    this.watchLapse(issued);
     this.logger.info(`Agent token issued; valid for ${Math.round((issued.expiresAt - issued.issuedAt) / 1000)} s.`);
     this.emitter.fire({ kind: 'issued', token: issued });
     return issued;
@@ -204,9 +215,20 @@ export class TokenManager implements Disposable {
       this.currentToken = undefined;
       this.timer?.dispose();
       this.timer = undefined;
+      this.lapseTimer?.dispose();
+      this.lapseTimer = undefined;
       this.logger.warn(`1Claw refused the agent key: ${message}`);
       this.emitter.fire({ kind: 'revoked', error: message });
       return new TokenRevokedError(message);
+    }
+    if (err instanceof ApiError && err.isPaymentRequired) {
+      // Quota or payment, not auth and not a passing fault: retrying every minute cannot help.
+      this.retryAt = this.clock.now() + PAYMENT_RECHECK_MS;
+      this.state = 'offline';
+      this.schedule(PAYMENT_RECHECK_MS);
+      this.logger.warn(`Token exchange refused with 402 Payment Required (${message}); not retried before ${clockTime(this.retryAt)} unless you click Refresh.`);
+      this.emitter.fire({ kind: 'offline', retryAt: this.retryAt, error: message, lastGood: this.liveToken() });
+      return new TokenUnavailableError(message, this.retryAt);
     }
     if (isTransient(err)) {
       this.failures++;
@@ -217,8 +239,7 @@ export class TokenManager implements Disposable {
       this.state = 'offline';
       this.schedule(delay);
       this.logger.warn(`Token exchange failed (${message}); retry ${this.failures} in ${Math.round(delay / 1000)} s.`);
-      const lastGood = this.currentToken && this.clock.now() < this.currentToken.expiresAt ? this.currentToken : undefined;
-      this.emitter.fire({ kind: 'offline', retryAt: this.retryAt, error: message, lastGood });
+      this.emitter.fire({ kind: 'offline', retryAt: this.retryAt, error: message, lastGood: this.liveToken() });
       return new TokenUnavailableError(message, this.retryAt);
     }
     // Not transient (a 400/403, a malformed answer): try again only slowly, and say so.
@@ -228,6 +249,24 @@ export class TokenManager implements Disposable {
     this.logger.error(`Token exchange failed: ${message}`);
     this.emitter.fire({ kind: 'failed', error: message });
     return err instanceof Error ? err : new TokenUnavailableError(message);
+  }
+
+  private liveToken(): IssuedToken | undefined {
+    return this.currentToken && this.clock.now() < this.currentToken.expiresAt ? this.currentToken : undefined;
+  }
+
+  /** Say so (log and event) if this token expires before a successor is issued, e.g. while a long Retry-After runs. */
+  private watchLapse(token: IssuedToken): void {
+    this.lapseTimer?.dispose();
+    this.lapseTimer = this.clock.setTimer(() => {
+      this.lapseTimer = undefined;
+      if (this.currentToken !== token || this.state === 'disposed' || this.state === 'revoked') return;
+      const waiting = this.retryAt !== undefined && this.retryAt > this.clock.now() ? this.retryAt : undefined;
+      this.logger.warn(
+        `The agent token expired at ${clockTime(token.expiresAt)} before it could be renewed${waiting ? `: 1Claw asked us to wait until ${clockTime(waiting)}` : ''}. MCP clients cannot authenticate with it; a new token follows the next successful exchange.`,
+      );
+      this.emitter.fire({ kind: 'lapsed', expiredAt: token.expiresAt, ...(waiting ? { retryAt: waiting } : {}) });
+    }, token.expiresAt - this.clock.now());
   }
 
   private schedule(delayMs: number): void {
@@ -263,21 +302,12 @@ export class TokenManager implements Disposable {
       expiresAt: now + lifetimeMs,
       agentId: response.agent_id ?? agentIdFromSubject(claims?.sub) ?? this.options.identity.agentId,
       vaultIds: response.vault_ids ?? claims?.vault_ids ?? [],
+      ...(claims?.scopes ? { scopes: claims.scopes } : {}),
     };
   }
 }
 
-/**
- * Run an API call with the agent's token; when the API answers 401 (the token was revoked or
- * the server rotated keys), drop the token and try exactly once more with a fresh one.
- */
-export async function withAgentToken<T>(tokens: TokenManager, call: (token: string) => Promise<T>): Promise<T> {
-  const token = await tokens.getToken();
-  try {
-    return await call(token);
-  } catch (err) {
-    if (!(err instanceof ApiError && err.isUnauthorized)) throw err;
-    tokens.invalidate(token);
-    return call(await tokens.getToken());
-  }
+/** HH:MM:SS in local time, for log lines. */
+function clockTime(time: number): string {
+  return new Date(time).toTimeString().slice(0, 8);
 }

@@ -5,18 +5,22 @@
  */
 import * as os from 'node:os';
 import { OneClawClient, type ClientOptions } from '../api/client';
+import { QuotaMonitor } from '../api/quota';
 import { resolveEndpoints, type ExtensionSettings } from '../settings';
 import { systemClock, type Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
 import { describeError, silentLogger, type Logger } from '../util/log';
-import { serialiseAgentFile, type AgentRecord } from './agentRecord';
+import { OneClawError } from '../api/errors';
+import { serialiseAgentFile, type AgentRecord, type StoredAgentRecord } from './agentRecord';
 import { BootstrapError, SessionRefusedError, type BootstrapResult, type HumanCredential } from './bootstrap';
 import { Enrolment, describeRevoke, type ClientCleanup, type EnrolOutcome, type RevokeReport } from './enrolment';
 import { ENV, readWorkspaceEnvironment, type WorkspaceEnvironment } from './environment';
+import { checkExistingKey, type ExistingKeyInput } from './existingKey';
 import { instanceId, oneClawHome, tightenIfPresent, type OneClawHome } from './home';
 import { AGENT_SECRET_KEY, resolveCredentials, type SecretStore } from './resolution';
 import { RevocationMemory } from './revocations';
 import { AgentSession } from './session';
+import type { RevocationCause } from './state';
 
 export interface AccessDeps {
   /** A snapshot of the process environment taken at activation. */
@@ -42,11 +46,28 @@ export interface RevokeOutcome {
   warning: boolean;
 }
 
-const REVOKED_MESSAGE = 'You revoked this workspace\'s 1Claw access. Nothing enrols it again by itself: run "1Claw: Bootstrap Workspace Agent" when you want a new agent.';
+const ENROL_AGAIN = 'Nothing enrols this workspace again by itself: run "1Claw: Bootstrap Workspace Agent" when you want a new agent.';
+const REVOKED_MESSAGE = `This workspace's 1Claw access was revoked earlier. ${ENROL_AGAIN}`;
+
+/** What the status tooltip says after a revoke: only what the revoke established. */
+function revokedMessage(cause: RevocationCause): string {
+  switch (cause) {
+    case 'deleted':
+      return `You revoked this workspace's 1Claw access and deleted its agent; its key no longer works. ${ENROL_AGAIN}`;
+    case 'gone':
+      return `You revoked this workspace's 1Claw access; its agent no longer existed at 1Claw, so its key no longer works. ${ENROL_AGAIN}`;
+    case 'kept':
+      return `You revoked this workspace's 1Claw access. The agent still exists at 1Claw and its key still works wherever else it is kept; an administrator can delete it in the 1Claw dashboard. ${ENROL_AGAIN}`;
+    default:
+      return REVOKED_MESSAGE;
+  }
+}
 
 export class WorkspaceAccess implements Disposable {
   readonly session: AgentSession;
   readonly layout: OneClawHome;
+  /** The organisation's quota as every API answer reports it (the status bar shows problems). */
+  readonly quota: QuotaMonitor;
   private readonly clock: Clock;
   private readonly logger: Logger;
   /** Our copy of the environment; the template's human credentials are deleted from it once used. */
@@ -60,6 +81,7 @@ export class WorkspaceAccess implements Disposable {
     this.env = { ...deps.env };
     this.environment = readWorkspaceEnvironment(this.env);
     this.layout = oneClawHome(deps.home);
+    this.quota = new QuotaMonitor(this.logger);
     this.session = new AgentSession({
       agentFile: this.layout.agentFile,
       refreshMarginMs: () => deps.settings().refreshMarginSeconds * 1000,
@@ -99,6 +121,7 @@ export class WorkspaceAccess implements Disposable {
         this.forgetTemplateCredentials();
         this.session.show({
           kind: 'revoked',
+          cause: 'earlier',
           message: resolution.reason === 'key' ? 'You revoked this workspace\'s agent earlier; the workspace template still injects its key. Remove it from the template, or run "1Claw: Bootstrap Workspace Agent" to enrol a new agent.' : REVOKED_MESSAGE,
         });
         return;
@@ -128,10 +151,11 @@ export class WorkspaceAccess implements Disposable {
   }
 
   /**
-   * The user's Bootstrap / Re-bootstrap: create (or replace) the workspace agent from a human key
-   * typed for this purpose. The key is used for this one enrolment and not kept anywhere.
+   * The user's Bootstrap / Re-bootstrap / Sign In: create (or replace) the workspace agent from a
+   * human key typed for this purpose, or a device sign-in's session. Either is used for this one
+   * enrolment and not kept anywhere (the bootstrap revokes the session when it ends).
    */
-  async bootstrap(humanKey: string): Promise<BootstrapResult> {
+  async bootstrap(human: string | HumanCredential): Promise<BootstrapResult> {
     const previous = this.session.agent;
     const client = this.session.client;
     if (!client) throw new BootstrapError('sign in', new Error('The 1Claw API URL is not configured.'), []);
@@ -139,7 +163,8 @@ export class WorkspaceAccess implements Disposable {
     this.session.show({ kind: 'bootstrapping', step: 'starting' });
     try {
       const reuseVault = previous && previous.source !== 'environment' ? previous.agent.vaultName : undefined;
-      const outcome = await this.enrol({ kind: 'key', key: humanKey }, true, settings, reuseVault, previous?.source === 'environment' ? undefined : previous?.agent);
+      const credential: HumanCredential = typeof human === 'string' ? { kind: 'key', key: human } : human;
+      const outcome = await this.enrol(credential, true, settings, reuseVault, previous?.source === 'environment' ? undefined : previous?.agent);
       if (outcome.kind !== 'enrolled') throw new Error('the enrolment did not run');
       this.session.connect(outcome.result.agent, 'bootstrap');
       return outcome.result;
@@ -156,6 +181,25 @@ export class WorkspaceAccess implements Disposable {
   }
 
   /**
+   * "Use an Existing Agent Key": one exchange checks the key (and fixes the vault), then it is
+   * stored like a bootstrap result and connected. The agent used before is not deleted (that
+   * needs a human credential); an injected ONECLAW_AGENT_API_KEY would win, so it is refused.
+   */
+  async useAgentKey(input: ExistingKeyInput): Promise<StoredAgentRecord> {
+    const client = this.session.client;
+    if (!client) throw new OneClawError('The 1Claw API URL is not configured.');
+    if (this.environment.agent) throw new OneClawError('This workspace\'s template injects an agent key (ONECLAW_AGENT_API_KEY), which always takes precedence. Change the key in the template instead.');
+    const agent = await checkExistingKey(client, this.revocations(), input);
+    const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
+    await enrolment.adopt(agent, async (stored) => {
+      await this.deps.secrets.store(AGENT_SECRET_KEY, serialiseAgentFile(stored));
+    });
+    this.logger.info(`Using an existing agent key for vault ${agent.vaultId}; stored in ${this.layout.agentFile}.`);
+    this.session.connect(agent, 'cache-file');
+    return agent;
+  }
+
+  /**
    * Revoke: the tokens we hold, the agent itself when a human key is given, our entries in every
    * client the product knows, every stored copy of the key. Remembered, so nothing enrols this
    * workspace again until the user bootstraps explicitly. Ends "revoked".
@@ -166,7 +210,8 @@ export class WorkspaceAccess implements Disposable {
     const token = this.session.currentToken?.token;
     const cleanup = this.deps.cleanup();
     this.forgetTemplateCredentials();
-    this.session.show({ kind: 'revoked', message: REVOKED_MESSAGE });
+    // Stop using the agent at once; the cause (and so the welcome view) is known once the revoke has run.
+    this.session.show({ kind: 'revoked', message: 'Revoking this workspace\'s 1Claw access…' });
     const human: HumanCredential | undefined = humanKey ? { kind: 'key', key: humanKey } : undefined;
     let report: RevokeReport;
     if (client) {
@@ -178,11 +223,14 @@ export class WorkspaceAccess implements Disposable {
       await this.revocations().remember(undefined, await this.instanceId());
     }
     await this.deps.secrets.delete(AGENT_SECRET_KEY);
+    const cause: RevocationCause = report.agentDeleted ? 'deleted' : report.keyStillWorks === false ? 'gone' : 'kept';
+    this.session.show({ kind: 'revoked', cause, message: revokedMessage(cause) });
     return { report, ...describeRevoke(report, agent?.source === 'environment') };
   }
 
   dispose(): void {
     this.session.dispose();
+    this.quota.dispose();
   }
 
   // --- internals ------------------------------------------------------------------------
@@ -195,7 +243,7 @@ export class WorkspaceAccess implements Disposable {
       else if (outcome.kind === 'reused') {
         this.logger.info('The workspace was enrolled by the Coder module\'s start script; using its agent.');
         this.session.connect(outcome.agent, 'cache-file');
-      } else this.session.show({ kind: 'revoked', message: REVOKED_MESSAGE });
+      } else this.session.show({ kind: 'revoked', cause: 'earlier', message: REVOKED_MESSAGE });
     } catch (err) {
       const failure = err instanceof BootstrapError ? err.failure : err;
       if (failure instanceof SessionRefusedError) {
@@ -252,6 +300,7 @@ export class WorkspaceAccess implements Disposable {
       random: this.deps.random,
       logger: this.logger,
       userAgent: this.deps.userAgent,
+      onResponse: (response) => this.quota.observe(response),
       ...this.deps.clientOptions,
     });
   }

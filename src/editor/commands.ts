@@ -5,16 +5,19 @@
 import * as vscode from 'vscode';
 import { checkServiceUrl } from '../api/url';
 import type { BootstrapResult } from '../credentials/bootstrap';
-import { keyProblem } from '../credentials/keys';
+import { keyFingerprint } from '../credentials/agentRecord';
+import { keyProblem, type KeyKind } from '../credentials/keys';
 import { sourceLabel } from '../credentials/session';
 import { sessionOf } from '../credentials/state';
 import type { McpCoordinator } from '../mcp/coordinator';
 import { shareableConfig } from '../mcp/entries';
+import { readRegistration } from '../mcp/helper/registration';
 import type { WorkspaceAccess } from '../credentials/workspaceAccess';
 import type { ExtensionSettings } from '../settings';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
 import { countdown } from '../views/statusPresentation';
+import { billingUrl, presentQuota } from '../views/quotaPresentation';
 import { describeSecret } from '../views/treeModel';
 import type { TreeNode, VaultTreeProvider } from './vaultTree';
 
@@ -34,8 +37,7 @@ type Handler = (...args: unknown[]) => unknown;
 
 /** Every command the extension registers; package.json must contribute exactly these. */
 export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
-  const { access, coordinator, tree } = deps;
-  const session = access.session;
+  const { coordinator, tree } = deps;
   return {
     'oneclaw.refresh': () => runRefresh(deps),
     'oneclaw.bootstrap': () => runBootstrap(deps, false),
@@ -59,13 +61,7 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
       void vscode.window.showInformationMessage('1Claw wrote its entry to ~/.cursor/mcp.json for terminal agents, and keeps it current.');
     },
     'oneclaw.showLog': () => deps.log.show(),
-    'oneclaw.copyMcpConfig': async () => {
-      const endpoints = session.endpoints;
-      const vaultId = session.vaultId;
-      if (!endpoints || !vaultId) return void vscode.window.showWarningMessage('1Claw is not connected yet, so there is no vault to describe.');
-      await vscode.env.clipboard.writeText(shareableConfig({ url: endpoints.mcpUrl, vaultId }, deps.settings().serverName));
-      void vscode.window.showInformationMessage('Copied the MCP configuration. It contains no credential: it reads the key from ONECLAW_AGENT_API_KEY.');
-    },
+    'oneclaw.copyMcpConfig': () => copyMcpConfig(deps),
     'oneclaw.openDashboard': () => openHttps(deps.settings().dashboardUrl),
     'oneclaw.showTokenStatus': () => showTokenStatus(deps),
     'oneclaw.filter': async () => {
@@ -118,12 +114,12 @@ async function runRefresh(deps: CommandDeps): Promise<void> {
   deps.tree.refresh();
 }
 
-async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
-  const { access } = deps;
+/** Before a new agent replaces a working one, the user confirms. False: they declined. */
+export async function confirmNewAgent(access: WorkspaceAccess, replace: boolean): Promise<boolean> {
   const session = access.session;
   if (!replace && (session.state.kind === 'connected' || session.state.kind === 'refreshing')) {
     const choice = await vscode.window.showInformationMessage('This workspace already has a working 1Claw agent. Replace it with a new one?', 'Re-bootstrap', 'Cancel');
-    if (choice !== 'Re-bootstrap') return;
+    if (choice !== 'Re-bootstrap') return false;
     replace = true;
   }
   if (replace && session.agent) {
@@ -132,8 +128,15 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
       { modal: true },
       'Re-bootstrap',
     );
-    if (confirm !== 'Re-bootstrap') return;
+    if (confirm !== 'Re-bootstrap') return false;
   }
+  return true;
+}
+
+async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> {
+  const { access } = deps;
+  const session = access.session;
+  if (!(await confirmNewAgent(access, replace))) return;
   const humanKey = await askHumanKey('Bootstrap needs a human API key (1ck_…) once, to create this workspace\'s agent. It is not stored after the bootstrap.');
   if (!humanKey) return;
   try {
@@ -152,22 +155,24 @@ async function runBootstrap(deps: CommandDeps, replace: boolean): Promise<void> 
   }
 }
 
-function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings): string {
+export function bootstrapSummary(result: BootstrapResult, settings: ExtensionSettings, credential: 'key' | 'device' = 'key'): string {
   const rights = `${settings.bootstrap.permissions.join(' and ')} access to "${settings.bootstrap.policyPath}"`;
-  const replaced = result.replacedAgentIds.length ? ` The previous agent was deleted (${result.replacedAgentIds.length}).` : '';
+  const count = result.replacedAgentIds.length;
+  const replaced = count === 0 ? '' : count === 1 ? ' The workspace\'s previous agent was deleted.' : ` The workspace's ${count} previous agents were deleted.`;
   const warnings = result.warnings.length ? ` ${result.warnings.join(' ')}` : '';
-  return `1Claw is set up: agent "${result.agent.agentName}" has ${rights} in vault "${result.agent.vaultName}". Your human key was used once and forgotten.${replaced}${warnings}`;
+  return `1Claw is set up: agent "${result.agent.agentName}" has ${rights} in vault "${result.agent.vaultName}". ${credential === 'key' ? 'Your human key was used once and forgotten.' : 'Your sign-in session was used once and revoked.'}${replaced}${warnings}`;
 }
 
 async function runRevoke(deps: CommandDeps): Promise<void> {
   const { access, coordinator } = deps;
   const deleteAgent = 'Revoke and Delete Agent…';
   const tokenOnly = 'Revoke Without Deleting Agent';
+  // The first button is the dialog's default (Enter): the least destructive choice goes first.
   const choice = await vscode.window.showWarningMessage(
     'Revoke this workspace\'s 1Claw access? The current token is revoked, MCP entries are removed from every client 1Claw knows, and the stored agent key is wiped. Deleting the agent too needs a human API key (1ck_…).',
     { modal: true },
-    deleteAgent,
     tokenOnly,
+    deleteAgent,
   );
   if (choice !== deleteAgent && choice !== tokenOnly) return;
   let humanKey: string | undefined;
@@ -182,16 +187,16 @@ async function runRevoke(deps: CommandDeps): Promise<void> {
 }
 
 /**
- * A password box for the human key. Built by hand rather than with showInputBox so the typed
- * key can be wiped from the box before it closes: the workbench keeps a closed box's last value
- * in its page otherwise.
+ * A password box for a key. Built by hand rather than with showInputBox so the typed key can be
+ * wiped from the box before it closes: the workbench keeps a closed box's last value in its page
+ * otherwise. A key of the wrong kind is refused in the box, with the reason, never echoed.
  */
-function askHumanKey(prompt: string): Promise<string | undefined> {
+export function askKey(kind: KeyKind, prompt: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    box.title = '1Claw human API key';
+    box.title = kind === 'human' ? '1Claw human API key' : '1Claw agent key';
     box.prompt = prompt;
-    box.placeholder = '1ck_…';
+    box.placeholder = kind === 'human' ? '1ck_…' : 'ocv_…';
     box.password = true;
     box.ignoreFocusOut = true;
     let settled = false;
@@ -204,17 +209,21 @@ function askHumanKey(prompt: string): Promise<string | undefined> {
       resolve(value);
     };
     box.onDidChangeValue((text) => {
-      const problem = text === '' ? undefined : keyProblem(text.trim(), 'human');
+      const problem = text === '' ? undefined : keyProblem(text.trim(), kind);
       box.validationMessage = problem ? `This key ${problem}.` : undefined;
     });
     box.onDidAccept(() => {
       const value = box.value.trim();
-      if (keyProblem(value, 'human')) return;
+      if (keyProblem(value, kind)) return;
       finish(value);
     });
     box.onDidHide(() => finish(undefined));
     box.show();
   });
+}
+
+function askHumanKey(prompt: string): Promise<string | undefined> {
+  return askKey('human', prompt);
 }
 
 async function showTokenStatus(deps: CommandDeps): Promise<void> {
@@ -226,22 +235,61 @@ async function showTokenStatus(deps: CommandDeps): Promise<void> {
   if (live.agent) lines.push(`Credentials from: ${sourceLabel(live.agent.source)}`);
   if (live.endpoints) lines.push(`API: ${live.endpoints.apiBaseUrl}`, `MCP: ${live.endpoints.mcpUrl}`);
   if (session) {
-    lines.push(`Vault: ${session.vaultName ?? ''} ${session.vaultId}`.trim(), `Agent: ${session.agentName ?? ''} ${session.agentId ?? ''}`.trim(), `Token expires in ${countdown(session.expiresAt - Date.now())}`);
+    const named = (name: string | undefined, id: string | undefined) => [name, id ? `ID ${id}` : undefined].filter(Boolean).join(' · ');
+    lines.push(`Vault: ${named(session.vaultName, session.vaultId)}`, `Agent: ${named(session.agentName, session.agentId)}`, `Token expires in ${countdown(session.expiresAt - Date.now())}`);
   }
+  const quota = deps.access.quota.notice;
+  if (quota) lines.push(`Quota: ${presentQuota(quota, deps.settings().dashboardUrl).label}`);
   if (state.kind === 'offline') lines.push(`Unreachable: ${state.error}`, `Next attempt in ${countdown(state.retryAt - Date.now())}`);
   if (state.kind === 'error') lines.push(`Problem: ${state.message}`, `Next step: ${state.nextStep}`);
   if (state.kind === 'revoked') lines.push(state.message);
   for (const status of coordinator.statuses) lines.push(`${status.result.ok ? '✓' : '✗'} ${status.result.detail}`);
 
-  const actions: Array<vscode.QuickPickItem & { command?: string }> = [
+  const actions: Array<vscode.QuickPickItem & { command?: string; url?: string }> = [
     { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(refresh) Refresh now', command: 'oneclaw.refresh' },
     { label: '$(output) Show log', command: 'oneclaw.showLog' },
   ];
   if (state.kind === 'revoked' || state.kind === 'error' || state.kind === 'notConfigured') actions.push({ label: '$(rocket) Bootstrap a workspace agent', command: 'oneclaw.rebootstrap' });
-  const items: Array<vscode.QuickPickItem & { command?: string }> = [...lines.map((label) => ({ label: redact(label) })), ...actions];
+  if (quota) actions.push({ label: '$(credit-card) Open billing in the 1Claw dashboard', url: billingUrl(deps.settings().dashboardUrl) });
+  const items: Array<vscode.QuickPickItem & { command?: string; url?: string }> = [...lines.map((label) => ({ label: redact(label) })), ...actions];
   const picked = await vscode.window.showQuickPick(items, { title: '1Claw token status', placeHolder: 'Status (read-only) and actions' });
   if (picked?.command) await vscode.commands.executeCommand(picked.command);
+  else if (picked?.url) await openHttps(picked.url);
+}
+
+/**
+ * A configuration for the key actually in use: the template's variable when the key comes from
+ * it; otherwise (a bootstrap replaced it) the headers helper, which holds no key, or a
+ * placeholder naming the file the key is in. Never a credential.
+ */
+async function copyMcpConfig(deps: CommandDeps): Promise<void> {
+  const session = deps.access.session;
+  const endpoints = session.endpoints;
+  const vaultId = session.vaultId;
+  if (!endpoints || !vaultId) return void vscode.window.showWarningMessage('1Claw is not connected yet, so there is no vault to describe.');
+  const serverName = deps.settings().serverName;
+  const target = { url: endpoints.mcpUrl, vaultId };
+  if (session.agent?.source === 'environment') {
+    await vscode.env.clipboard.writeText(shareableConfig(target, serverName));
+    return void vscode.window.showInformationMessage('Copied the MCP configuration. It contains no credential: it reads the key from ONECLAW_AGENT_API_KEY, where the workspace template puts it.');
+  }
+  await deps.coordinator.settled();
+  const keyFile = deps.access.layout.agentFile;
+  const helper = await helperFor(deps, serverName);
+  if (helper) {
+    await vscode.env.clipboard.writeText(shareableConfig(target, serverName, { kind: 'helper', helperPath: helper }));
+    return void vscode.window.showInformationMessage(`Copied the MCP configuration (Claude Code format). It contains no credential: its headers helper hands out fresh tokens for the agent key in ${keyFile} (mode 0600), the key this workspace's bootstrap created.`);
+  }
+  await vscode.env.clipboard.writeText(shareableConfig(target, serverName, { kind: 'placeholder', text: '<agent key from ~/.1claw/agent.json>' }));
+  void vscode.window.showInformationMessage(`Copied the MCP configuration. It contains no credential: replace the placeholder with the agent_api_key in ${keyFile} (mode 0600), the key this workspace's bootstrap created.`);
+}
+
+/** The headers helper registered for the key in use, if there is one. */
+async function helperFor(deps: CommandDeps, serverName: string): Promise<string | undefined> {
+  const key = deps.access.session.agent?.agent.agentKey;
+  const registration = await readRegistration(deps.access.layout.helperRegistration(serverName)).catch(() => undefined);
+  return key && registration && registration.key_source.fingerprint === keyFingerprint(key) ? deps.access.layout.helperWrapper(serverName) : undefined;
 }
 
 function pathOf(node: unknown): string | undefined {

@@ -8,6 +8,8 @@ export const CONTEXT = {
   connected: 'oneclaw.connected',
   filtered: 'oneclaw.filtered',
   mcpDisconnected: 'oneclaw.mcpDisconnected',
+  /** Why access ended (deleted | kept | gone | earlier | refused | pending), for a truthful welcome view; '' otherwise. */
+  revocation: 'oneclaw.revocation',
 } as const;
 
 export class ContextKeys {
@@ -17,6 +19,7 @@ export class ContextKeys {
     this.set(CONTEXT.state, state.kind);
     this.set(CONTEXT.configured, isConfigured(state));
     this.set(CONTEXT.connected, state.kind === 'connected' || state.kind === 'refreshing' || (state.kind === 'offline' && state.lastGood !== undefined));
+    this.set(CONTEXT.revocation, state.kind === 'revoked' ? (state.cause ?? 'pending') : '');
   }
 
   set(key: string, value: unknown): void {

@@ -45,11 +45,22 @@ export class VsCodeMcpProvider implements McpRegistrar, vscode.McpServerDefiniti
     return { ok: true, detail: `${this.label}: the 1Claw MCP server is no longer offered.` };
   }
 
+  /**
+   * A new token. The editor holds the one it got at connect time; when 1Claw refused a live token
+   * (a policy change revokes them all), a new definition version makes the editor reconnect.
+   */
+  async tokenIssued(connection: McpConnection): Promise<void> {
+    if (!this.connection || connection.revision === this.connection.revision) return;
+    this.connection = connection;
+    this.logger.info(`${this.label}: 1Claw refused an earlier token; the MCP server definition changed so the editor reconnects with a fresh one.`);
+    this.changed.fire();
+  }
+
   provideMcpServerDefinitions(): vscode.McpHttpServerDefinition[] {
     const c = this.connection;
     if (!c) return [];
-    // The version changes with the vault, so the editor restarts the server when it moves.
-    const version = createHash('sha256').update(`${c.url}\n${c.vaultId}`).digest('hex').slice(0, 12);
+    // The version changes with the vault and after a refused token, so the editor restarts the server.
+    const version = createHash('sha256').update(`${c.url}\n${c.vaultId}\n${c.revision ?? 0}`).digest('hex').slice(0, 12);
     return [new vscode.McpHttpServerDefinition('1Claw', vscode.Uri.parse(c.url), { [VAULT_HEADER]: c.vaultId }, version)];
   }
 

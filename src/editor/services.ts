@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { ENV } from '../credentials/environment';
 import { RevocationMemory } from '../credentials/revocations';
 import type { ConnectionState } from '../credentials/state';
-import { WorkspaceAccess } from '../credentials/workspaceAccess';
+import { WorkspaceAccess, defaultAgentName } from '../credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
 import type { ClientContext, KnownClient } from '../mcp/clients/client';
 import type { ClientId } from '../mcp/clients/ids';
@@ -24,6 +24,9 @@ import { setListenerErrorSink } from '../util/events';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
 import { clientSummaryLines, type ClientFacts } from '../views/mcpClients';
+import { accessCommandHandlers } from './accessCommands';
+import { AccessViewProvider } from './accessView';
+import { AuditViewProvider } from './auditView';
 import { commandHandlers } from './commands';
 import { CONTEXT, ContextKeys } from './contextKeys';
 import { detectHost, type HostKind } from './host';
@@ -94,23 +97,38 @@ export class Services implements vscode.Disposable {
       new McpCoordinator(session, () => this.registrarsFor(readSettings()), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
     );
 
-    this.tree = this.store.add(new VaultTreeProvider(session));
+    // Issue 20: what the agent may reach and what it did; each fetches only when shown or refreshed.
+    const accessView = this.store.add(new AccessViewProvider(session));
+    const auditView = this.store.add(new AuditViewProvider(session));
+    this.tree = this.store.add(new VaultTreeProvider(session, (vaultId, secretPath) => accessView.cover(vaultId, secretPath)));
+    this.store.add(accessView.onDidLoad(() => this.tree.redraw()));
     const treeView = this.store.add(vscode.window.createTreeView('oneclaw.vaults', { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView('oneclaw.access', { treeDataProvider: accessView, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView('oneclaw.audit', { treeDataProvider: auditView }));
+    const contextKeys = new ContextKeys();
     const clientsSource = { facts: () => this.clientFacts(), registrarFor: (id: ClientId) => this.registrarFor(id, readSettings()) };
     this.clientsView = this.store.add(new McpClientsView(clientsSource));
     this.store.add(vscode.window.createTreeView(MCP_CLIENTS_VIEW, { treeDataProvider: this.clientsView }));
     this.store.add(this.coordinator.onDidChange(() => this.clientsView.refresh()));
-    const contextKeys = new ContextKeys();
-    const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels, () => clientSummaryLines(this.clientsView.rows())));
+    const statusBar = this.store.add(
+      new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl, mcpClientLines: () => clientSummaryLines(this.clientsView.rows()) }),
+    );
+    const filterChanged = () => {
+      contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');
+      treeView.description = this.tree.filter ? `filter: ${this.tree.filter}` : undefined;
+    };
 
     const onState = (state: ConnectionState) => {
       contextKeys.applyState(state);
       statusBar.update(state);
-      this.tree.onState(state);
+      if (this.tree.onState(state)) filterChanged();
+      accessView.onState(state);
+      auditView.onState(state);
       treeView.message = state.kind === 'offline' ? `1Claw is unreachable; retrying. ${redact(state.error)}` : undefined;
     };
     this.store.add(session.onDidChangeState(onState));
     this.store.add(this.coordinator.onDidChange(() => statusBar.render()));
+    this.store.add(this.access.quota.onDidChange(() => statusBar.render()));
     onState(session.state);
     contextKeys.set(CONTEXT.filtered, false);
     contextKeys.set(CONTEXT.mcpDisconnected, false);
@@ -123,12 +141,19 @@ export class Services implements vscode.Disposable {
       logger,
       settings: readSettings,
       repositoryUrl: String(context.extension.packageJSON.repository?.url ?? 'https://github.com/1clawAI/vscode-1claw').replace(/\.git$/, ''),
-      onFilterChanged: () => {
-        contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');
-        treeView.description = this.tree.filter ? `filter: ${this.tree.filter}` : undefined;
-      },
+      onFilterChanged: filterChanged,
       onMcpDisconnectedChanged: () => contextKeys.set(CONTEXT.mcpDisconnected, this.coordinator.isDisconnected),
     });
+    Object.assign(handlers, accessCommandHandlers({
+      access: this.access,
+      log: channel,
+      logger,
+      settings: readSettings,
+      accessView,
+      auditView,
+      appName: vscode.env.appName,
+      agentName: () => readSettings().bootstrap.agentName || defaultAgentName(this.env, os.hostname()),
+    }));
     Object.assign(handlers, mcpClientCommands({ view: this.clientsView, coordinator: this.coordinator, source: clientsSource }));
     for (const [id, handler] of Object.entries(handlers)) {
       this.store.add(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => handler(...args))));

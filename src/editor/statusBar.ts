@@ -1,20 +1,37 @@
-/** The 1Claw status bar item: state at a glance, theme colours for warnings and errors. */
+/**
+ * The 1Claw status bar item: state at a glance, theme colours for warnings and errors. It
+ * repaints exactly when what it shows changes (a countdown ticks, a token lapses), so every
+ * "retrying in N s" is true to the second, and not at all while nothing counts down.
+ */
 import * as vscode from 'vscode';
+import type { QuotaNotice } from '../api/quota';
 import type { ConnectionState } from '../credentials/state';
-import { presentStatus } from '../views/statusPresentation';
+import { systemClock, type Clock } from '../util/clock';
+import type { Disposable } from '../util/disposable';
+import { nextRepaintIn, presentStatus } from '../views/statusPresentation';
 
-const TICK_MS = 15_000;
+/** Repaint at least this often while something counts down (a safety net; normally exact). */
+const MAX_REPAINT_MS = 60_000;
+
+export interface StatusBarSources {
+  quota?: () => QuotaNotice | undefined;
+  /** Each AI client's state for the tooltip (the MCP Clients view's summary). */
+  mcpClientLines?: () => string[];
+  dashboardUrl?: () => string;
+  clock?: Clock;
+}
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly clock: Clock;
+  private repaint: Disposable | undefined;
   private state: ConnectionState = { kind: 'notConfigured' };
 
   constructor(
     private readonly mcpClients: () => string[],
-    /** Each client's state for the tooltip (the MCP Clients view's summary). */
-    private readonly mcpClientLines: () => string[] = () => [],
+    private readonly sources: StatusBarSources = {},
   ) {
+    this.clock = sources.clock ?? systemClock;
     this.item = vscode.window.createStatusBarItem('oneclaw.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = '1Claw';
     this.render();
@@ -24,29 +41,33 @@ export class StatusBar implements vscode.Disposable {
   update(state: ConnectionState): void {
     this.state = state;
     this.render();
-    // Countdowns need a periodic repaint only while there is something counting down.
-    const counting = state.kind === 'connected' || state.kind === 'refreshing' || state.kind === 'offline';
-    if (counting && !this.ticker) this.ticker = setInterval(() => this.render(), TICK_MS);
-    if (!counting && this.ticker) this.stopTicker();
   }
 
   render(): void {
-    const view = presentStatus(this.state, { now: Date.now(), mcpClients: this.mcpClients(), mcpClientLines: this.mcpClientLines() });
+    const now = this.clock.now();
+    const view = presentStatus(this.state, { now, mcpClients: this.mcpClients(), quota: this.sources.quota?.(), dashboardUrl: this.sources.dashboardUrl?.(), mcpClientLines: this.sources.mcpClientLines?.() });
     this.item.text = view.text;
-    const tooltip = new vscode.MarkdownString(view.tooltip, true);
-    this.item.tooltip = tooltip;
+    this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
     this.item.command = view.command;
     this.item.accessibilityInformation = { label: view.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
+    this.scheduleRepaint(now);
   }
 
   dispose(): void {
-    this.stopTicker();
+    this.repaint?.dispose();
+    this.repaint = undefined;
     this.item.dispose();
   }
 
-  private stopTicker(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
+  private scheduleRepaint(now: number): void {
+    this.repaint?.dispose();
+    this.repaint = undefined;
+    const delay = nextRepaintIn(this.state, now);
+    if (delay === undefined) return;
+    this.repaint = this.clock.setTimer(() => {
+      this.repaint = undefined;
+      this.render();
+    }, Math.min(delay, MAX_REPAINT_MS));
   }
 }

@@ -1,14 +1,16 @@
 /**
- * The "1Claw Vaults" tree: vaults → folders → secrets, metadata only. Children load lazily;
- * a vault the agent may not list shows a "no access" node instead of an error toast.
+ * The Vaults tree: vaults → folders → secrets, metadata only. Children load lazily; a vault the
+ * agent may not read shows a short "No access" row (the reason in its tooltip), never a toast.
  */
 import * as vscode from 'vscode';
 import { ApiError } from '../api/errors';
 import type { Vault } from '../api/schemas';
 import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
+import { explainEmptyListing } from '../credentials/vaultGrants';
 import { describeError } from '../util/log';
 import { escapeMarkdown } from '../views/markdown';
+import { emptyListingMessage, errorMessage, forbiddenMessage, quotaMessage, rateLimitedMessage, type TreeMessage } from '../views/treeMessages';
 import { SecretTree, describeSecret, displayName, typeIcon, visibleVaults, type FolderNode, type SecretNode } from '../views/treeModel';
 
 export interface VaultItem {
@@ -37,7 +39,16 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private lastIdentity: string | undefined;
   private lastKind: ConnectionState['kind'] | undefined;
 
-  constructor(private readonly session: AgentSession) {}
+  /** `cover` says which grant covers a secret (the access view's knowledge; never a request). */
+  constructor(
+    private readonly session: AgentSession,
+    private readonly cover?: (vaultId: string, path: string) => { label: string; tooltip: string } | undefined,
+  ) {}
+
+  /** Repaint what is shown (labels changed) without listing anything again. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
 
   get filter(): string {
     return this.filterText;
@@ -58,16 +69,21 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /**
    * Redraw only when what the tree shows can have changed: another agent or vault, becoming
    * (un)usable, or coming back from offline. Token renewals and status updates are not reasons:
-   * an idle editor must not re-list vaults every time its token is renewed.
+   * an idle editor must not re-list vaults every time its token is renewed. A filter belongs to
+   * the tree it was typed for: it is cleared when the tree goes (revoke, bootstrap, sign-out).
+   * Returns true when it cleared the filter.
    */
-  onState(state: ConnectionState): void {
+  onState(state: ConnectionState): boolean {
     const session = sessionOf(state);
     const identity = session ? `${session.vaultId}|${session.agentId ?? ''}|${session.source}` : `none:${state.kind}`;
     const recovered = this.lastKind === 'offline' && state.kind === 'connected';
     this.lastKind = state.kind;
-    if (identity === this.lastIdentity && !recovered) return;
+    const clearFilter = !session && this.filterText !== '';
+    if (clearFilter) this.filterText = '';
+    if (identity === this.lastIdentity && !recovered && !clearFilter) return false;
     this.lastIdentity = identity;
     this.refresh();
+    return clearFilter;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -104,8 +120,9 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const flagged = node.flag === 'expired' || node.flag === 'disabled';
         item.iconPath = new vscode.ThemeIcon(typeIcon(node.secret.type), flagged ? new vscode.ThemeColor('list.errorForeground') : node.flag === 'expiring' ? new vscode.ThemeColor('list.warningForeground') : undefined);
         const flagText = node.flag === 'none' ? '' : node.flag === 'expiring' ? ' · expires soon' : ` · ${node.flag}`;
-        item.description = `v${node.secret.version}${flagText}`;
-        item.tooltip = new vscode.MarkdownString(describeSecret(node.secret, Date.now()).map(escapeMarkdown).join('  \n'));
+        const grant = this.cover?.(node.vaultId, node.path);
+        item.description = `v${node.secret.version}${flagText}${grant ? ` · ${grant.label}` : ''}`;
+        item.tooltip = new vscode.MarkdownString([...describeSecret(node.secret, Date.now()), ...(grant ? [grant.tooltip] : [])].map(escapeMarkdown).join('  \n'));
         item.contextValue = `secret.${node.flag}`;
         item.command = { command: 'oneclaw.showSecretMetadata', title: 'Show Metadata', arguments: [node] };
         return item;
@@ -142,10 +159,10 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (!usable) return []; // the welcome view explains the state
     try {
       const vaults = visibleVaults(await this.session.listVaults(), this.session.vaultId);
-      if (vaults.length === 0) return [message('none', 'This agent cannot see any vault.', 'info', 'Ask a 1Claw administrator to bind the agent to a vault.')];
+      if (vaults.length === 0) return [message('none', { label: 'No vault visible', icon: 'info', contextValue: 'message', tooltip: 'This agent is not bound to any vault. Ask a 1Claw administrator to bind it to one.' })];
       return vaults.map((vault) => ({ kind: 'vault', id: `vault/${vault.id}`, vault, isWorkspaceVault: vault.id === this.session.vaultId }));
     } catch (err) {
-      return [message('vaults-error', `Could not list vaults: ${describeError(err)}`, 'warning', 'Use the Refresh button to try again.')];
+      return [message('vaults-error', problemMessage('vaults', err))];
     }
   }
 
@@ -161,23 +178,26 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private async fetch(vault: Vault): Promise<VaultContent> {
     try {
       const secrets = await this.session.listSecrets(vault.id);
+      if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, emptyListingMessage(await explainEmptyListing(this.session, vault, Date.now()))) };
       const tree = new SecretTree(vault.id, secrets, Date.now(), this.filterText);
-      if (secrets.length === 0) return { kind: 'message', item: message(`${vault.id}/empty`, 'No secrets in this vault yet.', 'info', 'Secrets added in the 1Claw dashboard appear here after a refresh.') };
-      if (tree.total === 0) return { kind: 'message', item: message(`${vault.id}/nomatch`, `No secret paths match "${this.filterText}".`, 'filter', 'Clear the filter to see every path.') };
+      if (tree.total === 0) return { kind: 'message', item: message(`${vault.id}/nomatch`, { label: 'No match', icon: 'filter', contextValue: 'message', tooltip: `No secret path matches "${this.filterText}". Clear the filter to see every path.` }) };
       return { kind: 'loaded', tree };
     } catch (err) {
       this.contents.delete(vault.id); // let the next expansion try again
-      if (err instanceof ApiError && err.isForbidden) {
-        return { kind: 'message', item: message(`${vault.id}/noaccess`, 'No access: this agent has no policy for this vault.', 'lock', 'An administrator can grant the agent a policy on this vault.', 'noAccess') };
-      }
-      if (err instanceof ApiError && err.isNotFound) {
-        return { kind: 'message', item: message(`${vault.id}/gone`, 'This vault no longer exists.', 'trash', 'Refresh to update the list.') };
-      }
-      return { kind: 'message', item: message(`${vault.id}/error`, `Could not list secrets: ${describeError(err)}`, 'warning', 'Use the Refresh button to try again.') };
+      if (err instanceof ApiError && err.isNotFound) return { kind: 'message', item: message(`${vault.id}/gone`, { label: 'Vault deleted', icon: 'trash', contextValue: 'message', tooltip: 'This vault no longer exists. Refresh to update the list.' }) };
+      return { kind: 'message', item: message(`${vault.id}/error`, problemMessage('secrets', err)) };
     }
   }
 }
 
-function message(id: string, label: string, icon: string, tooltip?: string, context = 'message'): MessageItem {
-  return { kind: 'message', id: `message/${id}`, label, icon, tooltip, contextValue: context };
+/** The row for a failed listing: no access, rate limit, quota, or the error itself. */
+function problemMessage(what: string, err: unknown): TreeMessage {
+  if (err instanceof ApiError && err.isForbidden) return forbiddenMessage(err.detail);
+  if (err instanceof ApiError && err.isRateLimited) return rateLimitedMessage(describeError(err));
+  if (err instanceof ApiError && err.isPaymentRequired) return quotaMessage();
+  return errorMessage(what, describeError(err));
+}
+
+function message(id: string, m: TreeMessage): MessageItem {
+  return { kind: 'message', id: `message/${id}`, label: m.label, icon: m.icon, tooltip: m.tooltip, contextValue: m.contextValue };
 }

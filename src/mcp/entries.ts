@@ -20,9 +20,15 @@ export function claudeCodeEntry(target: McpTarget, auth: ClaudeAuth): Record<str
   return { type: 'http', url: target.url, headers: { Authorization: `Bearer ${auth.agentKey}`, [VAULT_HEADER]: target.vaultId } };
 }
 
-/** A configuration a developer can paste anywhere: it names the key's variable, never a credential. */
-export function shareableConfig(target: McpTarget, serverName: string): string {
-  const entry = { type: 'http', url: target.url, headers: { Authorization: `Bearer \${${AGENT_KEY_VARIABLE}}`, [VAULT_HEADER]: target.vaultId } };
+/** Where a shareable configuration says the key comes from: never the key itself. */
+export type ShareableAuth = { kind: 'env' } | { kind: 'helper'; helperPath: string } | { kind: 'placeholder'; text: string };
+
+/** A configuration a developer can paste anywhere: it names where the key is, never a credential. */
+export function shareableConfig(target: McpTarget, serverName: string, auth: ShareableAuth = { kind: 'env' }): string {
+  const entry =
+    auth.kind === 'helper'
+      ? claudeCodeEntry(target, { kind: 'helper', helperPath: auth.helperPath })
+      : { type: 'http', url: target.url, headers: { Authorization: `Bearer ${auth.kind === 'env' ? `\${${AGENT_KEY_VARIABLE}}` : auth.text}`, [VAULT_HEADER]: target.vaultId } };
   return `${JSON.stringify({ mcpServers: { [serverName]: entry } }, null, 2)}\n`;
 }
 

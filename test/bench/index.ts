@@ -17,6 +17,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { FakeClock, settle } from '../support/fakeClock';
 import { MemorySecrets, noCleanup, repoRoot } from '../support/fakeContext';
 import { bigClaudeJson, heavyUserClaudeJson, realisticClaudeJson } from '../support/fixtures';
+import { runFleet } from './fleet';
 import { benchHelperSession, percentile } from './helper';
 
 interface Row {
@@ -249,6 +250,19 @@ async function benchHelper(): Promise<void> {
   record('Headers helper', 'connections that got no headers', String(b.failures), '0', b.failures === 0);
 }
 
+/** Issue 14's fleet rows: see fleet.ts. ONECLAW_FLEET_WORKSPACES / ONECLAW_FLEET_TIME_SCALE override. */
+async function benchFleet(): Promise<void> {
+  const f = await runFleet(Number(process.env.ONECLAW_FLEET_WORKSPACES) || 200, Number(process.env.ONECLAW_FLEET_TIME_SCALE) || 0.1);
+  const area = `Fleet (${f.workspaces} at once)`;
+  record(area, 'Terraform-native provisionings that failed (real provision.sh, documented limits)', String(f.failures), '0', f.failures === 0);
+  const ratio = f.makespanS / f.lowerBoundS;
+  record(area, `makespan / rate-limit bound ((${f.admitted} calls - 200 burst) / 100 per s; time scale ${f.timeScale})`, `${f.makespanS.toFixed(1)} s / ${f.lowerBoundS.toFixed(1)} s = ${ratio.toFixed(2)}`, '<= 1.25', ratio <= 1.25);
+  record(area, 'calls to rate-limited auth routes (the 1ck_ key is the Bearer)', String(f.authCalls), '0', f.authCalls === 0);
+  record(area, 'first attempts: spread of the workspaces\' first calls', `${f.firstAttemptSpreadS.toFixed(2)} s (all start together)`, '(informative)', undefined);
+  record(area, `first retries after a 429 (${f.retried} workspaces, ${f.rejected429} 429s): most in any 100 ms; delay p10-p90`, `${(f.retryPeakShare * 100).toFixed(0)}%; ${f.retryDelayP10S.toFixed(2)}-${f.retryDelayP90S.toFixed(2)} s`, '<= 25% (no lockstep)', f.retryPeakShare <= 0.25);
+  for (const line of f.failureLines) console.log(`fleet failure: ${line}`);
+}
+
 function printTable(): void {
   const headers = ['Area', 'Metric', 'Measured', 'Goal', ''];
   const body = rows.map((r) => [r.area, r.metric, r.value, r.goal, r.met === undefined ? '' : r.met ? 'met' : 'MISSED']);
@@ -270,6 +284,7 @@ async function main(): Promise<void> {
     await benchRequestEconomy();
     await benchBootstrap(emulator);
     await benchHelper();
+    await benchFleet();
   } finally {
     await emulator.close();
   }

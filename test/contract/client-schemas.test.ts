@@ -13,6 +13,9 @@ import {
   AgentListSchema,
   AgentSelfSchema,
   AuditEventsSchema,
+  DeviceCodeSchema,
+  DeviceTokenAnswerSchema,
+  EnrolmentResponseSchema,
   HealthSchema,
   PolicyListSchema,
   PolicySchema,
@@ -43,6 +46,9 @@ const OPERATIONS: Array<[string, string, string, z.ZodMiniType]> = [
   ['get', '/v1/vaults/{vault_id}/policies', '200', PolicyListSchema],
   ['get', '/v1/audit/events', '200', AuditEventsSchema],
   ['get', '/v1/health', '200', HealthSchema],
+  ['post', '/v1/auth/device/code', '200', DeviceCodeSchema],
+  ['post', '/v1/auth/device/token', '200', DeviceTokenAnswerSchema],
+  ['post', '/v1/agents/enroll', '201', EnrolmentResponseSchema],
 ];
 
 class Synthesiser {

@@ -55,9 +55,11 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     assert.equal((await runOneclaw([], { home })).code, 2);
     assert.equal((await runOneclaw(['frobnicate'], { home })).code, 2);
     assert.equal((await runOneclaw(['workspace-start'], { home })).code, 2);
-    const leaked = await runOneclaw(['bootstrap', demo.humanKey], { home });
+    // Key-shaped but not a live key: the run's process sampler must never see a real one in argv.
+    const argumentKey = `1ck_${'Q'.repeat(20)}argvOnlyNotIssued`;
+    const leaked = await runOneclaw(['bootstrap', argumentKey], { home });
     assert.equal(leaked.code, 2);
-    assert.ok(!(leaked.stdout + leaked.stderr).includes(demo.humanKey.slice(8)), 'the key was echoed');
+    assert.ok(!(leaked.stdout + leaked.stderr).includes(argumentKey.slice(8)), 'the key was echoed');
     const badConfig = path.join(home, 'bad.json');
     await fs.writeFile(badConfig, JSON.stringify({ api_base_url: 'http://api.attacker.example' }));
     const bad = await runOneclaw(['workspace-start', '--config', badConfig], { home });

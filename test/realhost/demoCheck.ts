@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     await browser.page.goto(url, { timeout: 30_000, waitUntil: 'domcontentloaded' });
     const status = await waitStatus(browser.page, /1Claw: coder-workspace/, 60_000);
     await openOneClawView(browser.page);
-    await waitFor('the demo vault in the 1Claw tree', async () => normalise(await browser!.page.locator('.monaco-list[aria-label="1Claw Vaults"] .monaco-list-row').first().innerText().catch(() => '')).startsWith('coder-workspace'), 30_000);
+    await waitFor('the demo vault in the 1Claw tree', async () => normalise(await browser!.page.locator('.monaco-list[aria-label="Vaults"] .monaco-list-row').first().innerText().catch(() => '')).startsWith('coder-workspace'), 30_000);
     await artefacts.capture('demo-connected');
     artefacts.write();
     assert.equal(artefacts.findings.length, 0, `leaks in the demo page: ${summarise(artefacts.findings)}`);

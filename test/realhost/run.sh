@@ -8,7 +8,7 @@
 #   ONECLAW_REALHOST_SKIP_BUILD=1   reuse dist/ and out/ (test/run-all.sh has just built them)
 #   ONECLAW_REALHOST_SKIP_DEMO=1    skip the `npm start` check
 #   ONECLAW_REALHOST_UPDATE_SCREENSHOT=1  also write media/screenshots/connected.png
-#   extra arguments select scenarios: agent, bootstrap
+#   extra arguments select scenarios: agent, bootstrap, dialog
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -5,7 +5,7 @@
 // the suite asks for (checkpoints); and collects artefacts under test-results/realhost/.
 // It stops every process it started (by process-group id) even on failure, gives up after
 // bounded waits, and exits non-zero on any failure. Usage (after setup.sh's env.sh is sourced):
-//   node out/test/realhost/runner.js [agent] [bootstrap]
+//   node out/test/realhost/runner.js [agent] [bootstrap] [signin] [keys]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
@@ -18,14 +18,16 @@ import { groupAlive, groupMembers, killAllNow, stopAll, withTimeout } from './li
 import { startPsSampler, type PsSampler } from './lib/psSampler';
 import { canaryKind, findInText, scanFiles, summarise, type Finding } from './lib/scan';
 import { baseEnv, makeDirs, startChromium, startServer, tail, toolsFromEnv, workbenchUrl, type BrowserHandle, type ScenarioDirs, type ServerHandle, type Tools } from './lib/workbench';
-import { agentCheckpoints, bootstrapCheckpoints, type ScenarioContext } from './scenarios';
+import { keysCheckpoints, signinCheckpoints } from './identityScenarios';
+import type { CheckpointHandler } from './lib/control';
+import { agentCheckpoints, bootstrapCheckpoints, dialogScenario, type ScenarioContext } from './scenarios';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const RESULTS = path.join(REPO, 'test-results', 'realhost');
 const SUITE_INDEX = path.join(REPO, 'out', 'test', 'realhost', 'inhost', 'index');
 const SCENARIO_TIMEOUT_MS = Number(process.env.ONECLAW_REALHOST_SCENARIO_TIMEOUT ?? 150) * 1000;
-const GLOBAL_TIMEOUT_MS = Number(process.env.ONECLAW_REALHOST_TIMEOUT ?? 300) * 1000;
-const SCENARIOS = ['agent', 'bootstrap'] as const;
+const GLOBAL_TIMEOUT_MS = Number(process.env.ONECLAW_REALHOST_TIMEOUT ?? 600) * 1000;
+const SCENARIOS = ['agent', 'bootstrap', 'dialog', 'signin', 'keys'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const started = Date.now();
@@ -87,15 +89,18 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
     ONECLAW_TEST_EMULATOR_URL: emulator.url,
     ONECLAW_TEST_EMULATOR_ADMIN: emulator.adminToken,
   };
-  if (name === 'agent') {
+  if (name === 'agent' || name === 'dialog') {
     // AI clients "installed" here (their config directories exist): Claude Code, Codex, OpenCode,
     // Qwen Code. The MCP Clients view shows them registered and the ten others not present.
     for (const dir of [path.join(dirs.home, '.claude'), path.join(dirs.home, '.codex'), path.join(dirs.xdgConfig, 'opencode'), path.join(dirs.home, '.qwen')]) fs.mkdirSync(dir, { recursive: true });
     env.ONECLAW_AGENT_API_KEY = demo.agentKey;
     env.ONECLAW_VAULT_ID = demo.vaultId;
     env.ONECLAW_AGENT_ID = demo.agentId;
-  } else {
+  } else if (name === 'bootstrap') {
     env._ONECLAW_HUMAN_API_KEY = demo.humanKey;
+  } else if (name === 'keys') {
+    // No credential at all: the suite gets only the id of the vault it will name.
+    env.ONECLAW_TEST_DEMO_VAULT_ID = demo.vaultId;
   }
 
   let server: ServerHandle | undefined;
@@ -121,8 +126,8 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
     log(`${name}: Chromium (pid ${browser.proc.pid}) attached`);
     const page = browser.page;
     const artefacts = new Artefacts(dirs, page, canaries);
-    const ctx: ScenarioContext = { page, emulator, artefacts, readmeScreenshot: name === 'agent' ? readmeScreenshot : undefined };
-    const handlers = name === 'agent' ? agentCheckpoints(ctx) : bootstrapCheckpoints(ctx);
+    const ctx: ScenarioContext = { page, emulator, artefacts, readmeScreenshot: name === 'agent' ? readmeScreenshot : undefined, screenshotsDir: readmeScreenshot ? path.dirname(readmeScreenshot) : undefined };
+    const handlers = { agent: agentCheckpoints, bootstrap: bootstrapCheckpoints, dialog: (): Record<string, CheckpointHandler> => ({}), signin: signinCheckpoints, keys: keysCheckpoints }[name](ctx);
     // A failed page step leaves a screenshot and DOM dump of what the page showed.
     control.setHandlers(
       Object.fromEntries(
@@ -152,14 +157,26 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
       saveAutomationLogs(dirs, logs);
       resolveExit(Number(code));
     });
-    const url = workbenchUrl(server.origin, server.port, dirs.workspace, REPO, SUITE_INDEX);
-    log(`${name}: opening the workbench and running the in-host suite`);
+    // The dialog scenario runs without extension tests: only then does the workbench show modal dialogs.
+    const pageOnly = name === 'dialog';
+    const url = workbenchUrl(server.origin, server.port, dirs.workspace, REPO, pageOnly ? undefined : SUITE_INDEX);
+    log(`${name}: opening the workbench and ${pageOnly ? 'driving it from the page' : 'running the in-host suite'}`);
     await page.goto(url, { timeout: 30_000, waitUntil: 'domcontentloaded' });
     const serverDied = server.proc.exited.then((code) => {
       throw new Error(`the VS Code server exited during the suite (${String(code)})`);
     });
-    exitCode = await withTimeout(`the in-host suite to finish (${SCENARIO_TIMEOUT_MS / 1000} s)`, Promise.race([exited, serverDied]), SCENARIO_TIMEOUT_MS);
-    log(`${name}: in-host suite exited with code ${exitCode} (${tests.passed} passed, ${tests.failed} failed)`);
+    if (pageOnly) {
+      const steps = await withTimeout(`the page-driven scenario (${SCENARIO_TIMEOUT_MS / 1000} s)`, Promise.race([dialogScenario(ctx), serverDied]), SCENARIO_TIMEOUT_MS).catch(async (error: unknown) => {
+        await artefacts.capture('FAILED-dialog').catch(() => undefined);
+        tests.failed += 1;
+        log(`${name}: ✗ ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      for (const step of steps ?? []) log(`${name}: ✓ ${step}`);
+      tests.passed += steps?.length ?? 0;
+      exitCode = steps ? 0 : 1;
+    } else exitCode = await withTimeout(`the in-host suite to finish (${SCENARIO_TIMEOUT_MS / 1000} s)`, Promise.race([exited, serverDied]), SCENARIO_TIMEOUT_MS);
+    log(`${name}: ${pageOnly ? 'page-driven scenario' : 'in-host suite'} exited with code ${exitCode} (${tests.passed} passed, ${tests.failed} failed)`);
     if (exitCode !== 0) failures.push(`the in-host suite exited with code ${exitCode}`);
     artefacts.write();
     typedByTest = artefacts.typedByTest;
@@ -200,7 +217,7 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
   const tokenCache = /^product\/home\/\.1claw\/run\/mcp-token-1claw-[0-9a-f]{12}$/;
   const mode = (where: string) => fs.statSync(path.join(dirs.root, where)).mode & 0o777;
   const allowed = (finding: Finding) =>
-    (name === 'bootstrap' && finding.kind === 'agent key' && finding.where === path.join('product', 'home', '.1claw', 'agent.json')) ||
+    (name !== 'agent' && finding.kind === 'agent key' && finding.where === path.join('product', 'home', '.1claw', 'agent.json') && mode(finding.where) === 0o600) ||
     (finding.kind === 'JWT' && tokenCache.test(finding.where) && mode(finding.where) === 0o600);
   const leaks = scan.findings.filter((finding) => !allowed(finding));
   fs.writeFileSync(path.join(dirs.root, 'leak-scan.json'), `${JSON.stringify({ files: scan.files, canaries: canaries().length, findings: scan.findings, allowed: scan.findings.filter(allowed), typedByTestInLiveInputValues: typedByTest }, null, 2)}\n`);

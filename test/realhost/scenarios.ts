@@ -18,16 +18,20 @@ import {
   closeQuickInput,
   contextMenuAction,
   hideMcpClients,
+  hoverText,
   listingOf,
   normalise,
   notificationTexts,
   openNotificationCenter,
   openOneClawView,
   quickPickRows,
+  readDialog,
   renderedRows,
   resizeSideBar,
   revealPath,
   showMcpClients,
+  runFromPalette,
+  DIALOG,
   statusText,
   waitQuickInput,
   waitStatus,
@@ -41,6 +45,8 @@ export interface ScenarioContext {
   artefacts: Artefacts;
   /** Where to copy the connected screenshot for the README (when asked to). */
   readmeScreenshot?: string;
+  /** Where to copy the state screenshots the README and issues show (when asked to). */
+  screenshotsDir?: string;
 }
 
 async function titleActions(page: Page): Promise<string[]> {
@@ -90,9 +96,11 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
       const tooltip = normalise(await hover.first().innerText());
       // The variables carry only the agent's id; the extension looks its name up once after connecting.
-      for (const part of ['1Claw: connected', 'Vault: coder-workspace', `Agent: ${emulator.demo!.agentName} (${emulator.demo!.agentId})`, 'Token expires: ', 'MCP clients:', '✓ code-server', '✓ Claude Code: headers helper', '✓ Codex CLI: references ONECLAW_AGENT_API_KEY', 'Not present: Cursor, Gemini CLI', 'Last refresh:']) {
+      for (const part of ['1Claw: connected', 'Vault: coder-workspace · ID ', `Agent: ${emulator.demo!.agentName} · ID ${emulator.demo!.agentId}`, 'Token expires: ', 'MCP clients:', '✓ code-server', '✓ Claude Code: headers helper', '✓ Codex CLI: references ONECLAW_AGENT_API_KEY', 'Not present: Cursor, Gemini CLI', 'Last refresh:']) {
         assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
       }
+      // Issue 19.8: no id in parentheses (a code span there rendered as "( uuid )").
+      assert.doesNotMatch(tooltip, /\(\s*[0-9a-f]{8}-[0-9a-f-]{27}\s*\)/);
       // The demo seed issues 900 s agent tokens, the shorter documented default (issue 16).
       assert.match(tooltip, /Token expires: (14|15) min \(\d\d:\d\d:\d\d\)/, 'a 15-minute token counting down');
       await artefacts.capture('status-tooltip');
@@ -124,14 +132,37 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       for (const vault of ['coder-workspace', 'shared-config']) {
         assert.deepEqual([...(listing.secrets[vault] ?? [])].sort(), expected[vault], `secret paths shown for ${vault}`);
       }
-      // A bound vault without a policy lists as 200 {secrets: []} on the platform (issue 16), so the
-      // tree shows it as empty until a later stream tells "nothing you can read" from "empty".
-      assert.deepEqual(listing.messages['finance-prod'], ['No secrets in this vault yet.']);
-      assert.deepEqual(listing.messages['empty-sandbox'], ['No secrets in this vault yet.']);
+      // A bound vault without a policy lists as 200 {secrets: []} on the platform (issue 16); the
+      // agent's own policies there tell "no access" from "empty".
+      assert.deepEqual(listing.messages['finance-prod'], ['No access']);
+      assert.deepEqual(listing.messages['empty-sandbox'], ['No secrets yet']);
       assert.match(listing.descriptions['coder-workspace:db/staging/password'] ?? '', /expires soon/);
       assert.match(listing.descriptions['coder-workspace:legacy/old-token'] ?? '', /disabled/);
       assert.match(listing.descriptions['coder-workspace:legacy/expired-cert'] ?? '', /expired/);
       return { vaults, counts: Object.fromEntries(Object.entries(listing.secrets).map(([k, v]) => [k, v.length])) };
+    },
+
+    // Issue 16.1 / 19.8: the row's short label is shown whole at the default sidebar width, and
+    // its tooltip says why there is nothing to read.
+    'no-access': async () => {
+      const row = await revealPath(page, ['finance-prod', 'No access']);
+      const label = row.locator('.label-name').first();
+      const clipped = await label.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth + 1);
+      const tooltip = await hoverText(page, row, 'no policy');
+      const shot = await artefacts.capture('no-access-tooltip');
+      if (ctx.screenshotsDir) fs.copyFileSync(shot, path.join(ctx.screenshotsDir, 'no-access.png'));
+      await page.mouse.move(640, 400);
+      return { clipped, tooltip: tooltip.text };
+    },
+
+    // Issue 16.6: the quota in the status bar, a sentence with the next step and a billing link.
+    quota: async (args) => {
+      const status = await waitStatus(page, new RegExp(String(args.expect)), 20_000);
+      const hover = await hoverText(page, page.locator(STATUS_ITEM).first(), String(args.tooltipHas));
+      const shot = await artefacts.capture(String(args.shot));
+      if (ctx.screenshotsDir) fs.copyFileSync(shot, path.join(ctx.screenshotsDir, `${String(args.shot)}.png`));
+      await page.mouse.move(640, 400);
+      return { status, tooltip: hover.text, links: hover.links };
     },
 
     'context-menu': async () => {
@@ -155,10 +186,10 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
 
     output: async () => {
       const editor = page.locator('.part.panel .monaco-editor .view-lines');
-      // Monaco renders only the lines in view, and the log follows its end: go to its first line
-      // (one registration line per AI client present pushes the start-up line out of view).
-      await editor.first().click().catch(() => undefined);
-      await page.keyboard.press('Control+Home').catch(() => undefined);
+      // The start-up line is the first: scroll there (Monaco renders only the lines in view).
+      await editor.first().waitFor({ state: 'visible', timeout: 15_000 });
+      await editor.first().click();
+      await page.keyboard.press('Control+Home');
       // Monaco renders spaces as U+00A0: normalise before matching.
       const lines = await waitFor('the 1Claw log in the Output view', async () => {
         const t = (await editor.first().innerText().catch(() => '')).split('\n').map(normalise).filter(Boolean);
@@ -206,10 +237,11 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await openOneClawView(page);
       const welcome = await waitFor('the 1Claw welcome view', async () => {
         const text = await welcomeText(page);
-        return text.includes('access was revoked') ? text : undefined;
+        return text.includes('revoked') ? text : undefined;
       }, 15_000, 200);
       assert.equal(await page.locator(`${TREE} .monaco-list-row`).count(), 0, 'no tree rows after revoke');
-      await artefacts.capture('revoked-welcome');
+      const shot = await artefacts.capture('revoked-welcome');
+      if (ctx.screenshotsDir) fs.copyFileSync(shot, path.join(ctx.screenshotsDir, 'revoked.png'));
       const notifications = await openNotificationCenter(page);
       await artefacts.noteNotifications(notifications);
       await artefacts.capture('notifications');
@@ -240,4 +272,57 @@ async function finalState(ctx: ScenarioContext): Promise<{ status: string; notif
   await ctx.artefacts.noteNotifications(notifications);
   await ctx.artefacts.capture('final');
   return { status: await statusText(ctx.page), notifications };
+}
+
+/**
+ * Issue 19.6, in a workbench WITHOUT extension tests (the only way the workbench shows a modal
+ * dialog): the revoke confirmation as a user sees it, which button Enter presses, Escape changes
+ * nothing, and Enter revokes without deleting the agent. Returns what it checked.
+ */
+export async function dialogScenario(ctx: ScenarioContext): Promise<string[]> {
+  const { page, emulator, artefacts } = ctx;
+  const demo = emulator.demo!;
+  const checked: string[] = [];
+  await waitStatus(page, /1Claw: coder-workspace/, 60_000);
+  // A tidy workbench for the screenshots: no chat side bar.
+  await runFromPalette(page, 'View: Hide Secondary Side Bar').catch(() => page.keyboard.press('Escape'));
+  await openOneClawView(page);
+  await waitFor('the tree', async () => (await page.locator(`${TREE} .monaco-list-row`).count()) > 0, 20_000);
+
+  const dismissedFrom = Date.now();
+  await runFromPalette(page, '1Claw: Revoke Workspace Access…');
+  const dialog = await readDialog(page);
+  const shot = await artefacts.capture('revoke-dialog');
+  if (ctx.screenshotsDir) fs.copyFileSync(shot, path.join(ctx.screenshotsDir, 'revoke-dialog.png'));
+  assert.match(dialog.message, /Revoke this workspace's 1Claw access\?/);
+  assert.ok(dialog.buttons.includes('Revoke and Delete Agent…') && dialog.buttons.includes('Revoke Without Deleting Agent'), `buttons: ${dialog.buttons.join(' | ')}`);
+  assert.notEqual(dialog.focused, 'Revoke and Delete Agent…', 'Enter would delete the agent');
+  checked.push(`revoke dialog: buttons ${dialog.buttons.join(' | ')}; Enter presses "${dialog.focused}"`);
+
+  await page.keyboard.press('Escape');
+  await page.locator(DIALOG).first().waitFor({ state: 'hidden', timeout: 10_000 });
+  await waitStatus(page, /1Claw: coder-workspace/, 5_000);
+  const afterEscape = emulator.requestLog().filter((e) => e.at >= dismissedFrom && e.route.startsWith('DELETE '));
+  assert.deepEqual(afterEscape.map((e) => e.route), [], 'Escape changed something at 1Claw');
+  checked.push('Escape: nothing revoked, still connected');
+
+  const enteredFrom = Date.now();
+  await runFromPalette(page, '1Claw: Revoke Workspace Access…');
+  await readDialog(page);
+  await page.keyboard.press('Enter');
+  await waitStatus(page, /1Claw: Revoked/, 30_000);
+  const welcome = await waitFor('the welcome view after revoke', async () => {
+    const text = await welcomeText(page);
+    return text.includes('still exists') ? text : undefined;
+  }, 15_000, 200);
+  const kept = await artefacts.capture('revoked-agent-kept');
+  if (ctx.screenshotsDir) fs.copyFileSync(kept, path.join(ctx.screenshotsDir, 'revoked-agent-kept.png'));
+  const routes = emulator.requestLog().filter((e) => e.at >= enteredFrom).map((e) => `${e.route} ${e.status}`);
+  assert.ok(routes.some((r) => r.startsWith('DELETE /v1/auth/token 2')), `requests: ${routes.join(', ')}`);
+  assert.ok(!routes.some((r) => r.startsWith('DELETE /v1/agents/')), 'Enter deleted the agent');
+  const state = (await admin(emulator, 'GET', '/state')).json as { agents: Array<{ id: string }> };
+  assert.ok(state.agents.some((a) => a.id === demo.agentId), 'the agent is gone');
+  assert.match(welcome, /You revoked this workspace's 1Claw access/);
+  checked.push('Enter: tokens revoked, agent kept; the welcome view says the agent still exists');
+  return checked;
 }

@@ -13,6 +13,7 @@ import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
 import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
+import type { McpRegistrar } from '../../src/mcp/registrar';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { presentStatus } from '../../src/views/statusPresentation';
@@ -35,6 +36,7 @@ export class CoreStack {
     private readonly emulator: Emulator,
     private readonly env: Record<string, string>,
     private readonly settings: Partial<ExtensionSettings> = {},
+    private readonly options: { extraRegistrars?: McpRegistrar[] } = {},
   ) {}
 
   async start(): Promise<this> {
@@ -56,7 +58,7 @@ export class CoreStack {
       clientOptions: { timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
     });
     this.session.onDidChangeState((s) => this.states.push(s));
-    const registrars = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' })];
+    const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' }), ...(this.options.extraRegistrars ?? [])];
     this.coordinator = new McpCoordinator(this.session, () => registrars, logger);
     await this.access.start();
     await this.session.settled(10_000);
@@ -74,7 +76,7 @@ export class CoreStack {
 
   /** What the status bar would show now. */
   statusText(): string {
-    return presentStatus(this.state, { now: this.clock.now(), mcpClients: this.coordinator.registeredLabels }).text;
+    return presentStatus(this.state, { now: this.clock.now(), mcpClients: this.coordinator.registeredLabels, quota: this.access.quota.notice }).text;
   }
 
   /** Move time in steps, letting real I/O to the emulator run, until `done` or `limitMs` of fake time. */

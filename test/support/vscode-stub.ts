@@ -111,7 +111,8 @@ export interface StubState {
   commands: Map<string, (...args: any[]) => any>;
   executed: Array<{ command: string; args: unknown[] }>;
   context: Map<string, unknown>;
-  messages: Array<{ level: 'info' | 'warning' | 'error'; text: string }>;
+  /** Every notification or dialog: its text, the buttons offered (in order) and whether it was modal. */
+  messages: Array<{ level: 'info' | 'warning' | 'error'; text: string; items?: unknown[]; modal?: boolean }>;
   log: Array<{ level: string; text: string }>;
   statusBarItems: Array<Record<string, any>>;
   treeViews: Map<string, { provider: any; options: any; view: Record<string, any> }>;
@@ -179,8 +180,9 @@ export const commands = {
 };
 
 function message(level: 'info' | 'warning' | 'error') {
-  return async (text: string, ..._items: unknown[]): Promise<string | undefined> => {
-    __stub.messages.push({ level, text });
+  return async (text: string, ...rest: unknown[]): Promise<string | undefined> => {
+    const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest.shift() as { modal?: boolean }) : undefined;
+    __stub.messages.push({ level, text, items: rest, modal: options?.modal === true });
     return __stub.messageAnswers.shift();
   };
 }

@@ -11,13 +11,18 @@ export const MODULE_DIR = path.join(REPO, 'terraform');
 export const SCRIPTS_DIR = path.join(MODULE_DIR, 'scripts');
 export const RESULTS_DIR = path.join(REPO, 'test-results', 'terraform');
 
+/** Whitespace runs as one space (Terraform wraps long messages). */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
 /** Fails (never skips) when a tool the suite depends on is missing. */
 export function requireTool(name: string, versionArgs: string[] = ['--version']): string {
   const found = spawnSync(name, versionArgs, { encoding: 'utf8', timeout: 20_000 });
   if (found.error !== undefined || found.status !== 0) {
     throw new Error(
       `${name} is required by the Coder module tests but is not runnable (${found.error?.message ?? `exit ${String(found.status)}`}). ` +
-        `Install it (terraform >= 1.4, shellcheck, python3, node, bash and curl are expected on PATH) and run the suite again.`,
+        `Install it (terraform >= 1.4, shellcheck, busybox, node, bash and curl are expected on PATH) and run the suite again.`,
     );
   }
   return `${found.stdout}${found.stderr}`.split('\n')[0] ?? '';
@@ -26,9 +31,39 @@ export function requireTool(name: string, versionArgs: string[] = ['--version'])
 export function requireModuleTools(): void {
   requireTool('terraform', ['version']);
   requireTool('shellcheck');
-  requireTool('python3');
+  requireTool('busybox', ['true']);
   requireTool('bash');
   requireTool('curl');
+}
+
+/** Absolute path of terraform, so that a test may run it with a PATH that does not hold it. */
+export const TERRAFORM = spawnSync('sh', ['-c', 'command -v terraform'], { encoding: 'utf8' }).stdout.trim() || 'terraform';
+
+/** What Coder's server image has (coder/coder scripts/Dockerfile.base): the provisioning path may use nothing else. */
+export const SERVER_IMAGE_TOOLS = ['bash', 'curl', 'wget', 'openssl'];
+
+/**
+ * A directory to use as the whole PATH: bash, curl, wget, openssl and every busybox applet, each
+ * a wrapper that records its name (never its arguments) in logFile before running the real
+ * program. Anything else the code under test runs is "not found".
+ */
+export function restrictedPath(dir: string, logFile: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const busybox = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+  if (busybox === '') throw new Error('busybox is required (apt-get install busybox)');
+  const applets = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter((name) => /^[a-z0-9_.[-]+$/.test(name));
+  const real = (program: string): string => spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).stdout.trim();
+  const wrappers = new Map<string, string>();
+  for (const applet of applets) wrappers.set(applet, `exec ${shq(busybox)} ${shq(applet)} "$@"`);
+  for (const tool of SERVER_IMAGE_TOOLS) {
+    const found = real(tool);
+    if (found === '') throw new Error(`${tool} is required for the restricted-PATH test`);
+    wrappers.set(tool, `exec ${shq(found)} "$@"`);
+  }
+  for (const [name, exec] of wrappers) {
+    fs.writeFileSync(path.join(dir, name), `#!${busybox} sh\nprintf '%s\\n' ${shq(name)} >>${shq(logFile)}\n${exec}\n`, { mode: 0o755 });
+  }
+  return dir;
 }
 
 const tempRoots: string[] = [];

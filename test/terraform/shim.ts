@@ -8,7 +8,7 @@
 import { parse } from '@cdktf/hcl2json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MODULE_DIR, run, terraformEnv, tempDir, type ProcessSampler, type RunResult } from './helpers';
+import { MODULE_DIR, TERRAFORM, run, terraformEnv, tempDir, type ProcessSampler, type RunResult } from './helpers';
 
 export const SHIM_WORKSPACE = { name: 'ws', id: '3f1f0c1e-5a5b-4c4d-8e8f-000000000001', owner: 'alice' };
 
@@ -45,10 +45,18 @@ export async function shimMainTf(mainTf: string): Promise<Record<string, Json>> 
   const out: Record<string, Json> = { terraform: { required_version: terraformBlock['required_version'] ?? null } };
 
   const locals: Record<string, Json> = {};
+  const variables: Record<string, Json> = {};
   for (const block of (parsed['locals'] as Json[] | undefined) ?? []) Object.assign(locals, record(block, 'locals'));
   for (const [type, byName] of Object.entries(record(parsed['data'] ?? {}, 'data'))) {
     if (!type.startsWith('coder_')) throw new Error(`main.tf: the shim does not handle data "${type}"`);
-    for (const name of Object.keys(record(byName, type))) {
+    for (const [name, blocks] of Object.entries(record(byName, type))) {
+      const { count } = first(blocks, `data "${type}" "${name}"`);
+      if (type === 'coder_secret') {
+        // The user's secret: the test sets variable shim_coder_secret_<name>; count is kept.
+        variables[`shim_coder_secret_${name}`] = { type: 'string', default: '', sensitive: true };
+        locals[`shim_${type}_${name}`] = `\${(${String(count ?? '1').replace(/^\$\{|\}$/g, '')}) > 0 ? [{ value = var.shim_coder_secret_${name} }] : []}`;
+        continue;
+      }
       const fake: Record<string, Json> =
         type === 'coder_workspace'
           ? { name: SHIM_WORKSPACE.name, id: SHIM_WORKSPACE.id, start_count: 1, transition: 'start' }
@@ -59,6 +67,7 @@ export async function shimMainTf(mainTf: string): Promise<Record<string, Json>> 
     }
   }
   out['locals'] = rewriteExpression(locals);
+  if (Object.keys(variables).length > 0) out['variable'] = variables;
 
   const modules: Record<string, Json> = {};
   for (const [name, blocks] of Object.entries(record(parsed['module'] ?? {}, 'module'))) modules[name] = rewriteExpression(first(blocks, `module "${name}"`));
@@ -133,7 +142,8 @@ export class ShimmedModule {
     fs.cpSync(MODULE_DIR, dir, {
       recursive: true,
       filter: (source) =>
-        source !== path.join(MODULE_DIR, 'main.tf') && source !== path.join(MODULE_DIR, 'README.md') && !/[\\/](\.terraform|terraform\.tfstate(\.[^\\/]*)?|\.terraform\.lock\.hcl)$/.test(source),
+        source !== path.join(MODULE_DIR, 'main.tf') && source !== path.join(MODULE_DIR, 'README.md') && !source.endsWith('.tftest.hcl') &&
+        !/[\\/](\.terraform|terraform\.tfstate(\.[^\\/]*)?|\.terraform\.lock\.hcl)$/.test(source),
     });
     const converted = await shimMainTf(fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'main.tf.json'), `${JSON.stringify(converted, null, 2)}\n`);
@@ -153,7 +163,7 @@ export class ShimmedModule {
   }
 
   terraform(args: string[], opts: { env?: NodeJS.ProcessEnv; sampler?: ProcessSampler; timeoutMs?: number } = {}): Promise<RunResult> {
-    return run('terraform', args, {
+    return run(TERRAFORM, args, {
       cwd: this.dir,
       env: terraformEnv(opts.env),
       logFile: this.logFile,
@@ -167,7 +177,7 @@ export class ShimmedModule {
     fs.rmSync(planFile, { force: true });
     const result = await this.terraform(['plan', '-input=false', '-no-color', '-lock=false', `-var-file=${this.varFile(vars)}`, `-out=${planFile}`], opts);
     if (result.code !== 0) return { result };
-    const show = await run('terraform', ['show', '-json', planFile], { cwd: this.dir, env: terraformEnv() });
+    const show = await run(TERRAFORM, ['show', '-json', planFile], { cwd: this.dir, env: terraformEnv() });
     if (show.code !== 0) throw new Error(`terraform show failed:\n${show.output}`);
     const json = JSON.parse(show.stdout) as { planned_values?: { root_module?: unknown; outputs?: TerraformValues['outputs'] } };
     const resources: PlannedResource[] = [];
@@ -200,7 +210,7 @@ export class ShimmedModule {
 
   /** Applied state (values only). */
   async state(): Promise<TerraformValues> {
-    const show = await run('terraform', ['show', '-json'], { cwd: this.dir, env: terraformEnv() });
+    const show = await run(TERRAFORM, ['show', '-json'], { cwd: this.dir, env: terraformEnv() });
     if (show.code !== 0) throw new Error(`terraform show failed:\n${show.output}`);
     const json = JSON.parse(show.stdout) as { values?: { root_module?: unknown; outputs?: TerraformValues['outputs'] } };
     const resources: PlannedResource[] = [];
@@ -232,4 +242,11 @@ export function renderStartScript(vars: Record<string, unknown>, logFile: string
     rendered.set(key, script);
   }
   return script;
+}
+
+/** The config the start script writes for `oneclaw workspace-start`. */
+export function startConfig(scriptText: string): Record<string, unknown> {
+  const match = /<<'ONECLAW_CONFIG_EOF'\n(.*)\nONECLAW_CONFIG_EOF/.exec(scriptText);
+  if (match === null) throw new Error('the start script holds no config');
+  return JSON.parse(match[1] ?? '') as Record<string, unknown>;
 }

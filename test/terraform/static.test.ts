@@ -1,11 +1,12 @@
 // Static checks of the Coder module: formatting, every .tf parsed and cross-checked (the coder
-// provider cannot be initialised offline, so Terraform itself cannot validate main.tf here),
-// the README tables against the code, the start-script template, and shellcheck.
+// provider cannot be initialised offline, so Terraform itself cannot validate main.tf here), the
+// registry's variable attribute order, the start-script template, the scripts' size and lint.
 import { parse } from '@cdktf/hcl2json';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MODULE_DIR, REPO, SCRIPTS_DIR, describeLeaks, requireModuleTools, requireTool, resultsDir, run, scanForCredentials, terraformEnv } from './helpers';
+import { gunzipSync } from 'node:zlib';
+import { MODULE_DIR, REPO, SCRIPTS_DIR, TERRAFORM, describeLeaks, requireModuleTools, resultsDir, run, scanForCredentials, terraformEnv } from './helpers';
 import { renderStartScript } from './shim';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -24,16 +25,19 @@ interface ModuleModel {
   strings: { file: string; text: string }[];
 }
 
-const HEREDOC_TERMINATOR = 'ONECLAW_EMBEDDED_FILE_EOF';
+/** The scripts the module ships, without the generated CLI bundle (issue 14: at most 700 lines). */
+const SCRIPT_LINE_BUDGET = 700;
+const GENERATED = new Set(['oneclaw.cjs']);
 const CODER_SCHEMA: Record<string, string[]> = {
   // Arguments of the coder/coder provider's resources (registry docs, provider 2.x).
   // (plus the meta-arguments count and lifecycle).
   coder_env: ['agent_id', 'name', 'value', 'count', 'lifecycle'],
   coder_script: ['agent_id', 'display_name', 'script', 'icon', 'cron', 'log_path', 'run_on_start', 'run_on_stop', 'start_blocks_login', 'timeout', 'count', 'lifecycle'],
 };
-const EXPECTED_ENV = ['ONECLAW_BASE_URL', 'ONECLAW_MCP_URL', 'ONECLAW_VAULT_ID', 'ONECLAW_AGENT_API_KEY', 'ONECLAW_AGENT_ID', '_ONECLAW_HUMAN_API_KEY'];
-/** Inputs exempt from "has a validation block": booleans, and `order` (kept for compatibility). */
-const NO_VALIDATION_NEEDED = new Set(['order']);
+const CODER_DATA: Record<string, string[]> = { coder_workspace: [], coder_workspace_owner: [], coder_secret: ['count', 'env', 'file', 'help_message'] };
+const EXPECTED_ENV = ['ONECLAW_BASE_URL', 'ONECLAW_MCP_URL', 'ONECLAW_VAULT_ID', 'ONECLAW_AGENT_API_KEY', 'ONECLAW_AGENT_ID', '_ONECLAW_BOOTSTRAP_SESSION'];
+/** The registry's order of a variable block's attributes. */
+const ATTRIBUTE_ORDER = ['description', 'type', 'default', 'validation', 'sensitive'];
 
 function tfFiles(dir: string): string[] {
   const out: string[] = [];
@@ -123,29 +127,22 @@ function references(model: ModuleModel, pattern: RegExp): { name: string; file: 
   return found;
 }
 
-interface TableRow {
-  cells: string[];
-}
-
-/** Rows of the first markdown table after the heading. */
-function tableAfter(markdown: string, heading: string): TableRow[] {
-  const start = markdown.indexOf(`\n${heading}\n`);
-  assert.notEqual(start, -1, `README has no "${heading}" section`);
-  const lines = markdown.slice(start + heading.length + 2).split('\n');
-  const rows: TableRow[] = [];
-  let inTable = false;
-  for (const line of lines) {
-    if (line.startsWith('|')) {
-      inTable = true;
-      if (/^\|\s*-/.test(line) || /^\|\s*Name\s*\|/.test(line)) continue;
-      rows.push({ cells: line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()) });
-    } else if (inTable) break;
+/** The top-level attributes of each `variable` block, in source order. */
+function variableAttributeOrder(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const start = /^variable "([^"]+)" \{/.exec(line);
+    if (start !== null) {
+      current = [];
+      out.set(start[1] ?? '', current);
+    } else if (line === '}') current = undefined;
+    else if (current !== undefined) {
+      const attribute = /^ {2}([a-z_]+)\s*(=|\{)/.exec(line);
+      if (attribute !== null) current.push(attribute[1] ?? '');
+    }
   }
-  return rows;
-}
-
-function unticked(cell: string | undefined): string {
-  return (cell ?? '').replace(/^`|`$/g, '');
+  return out;
 }
 
 describe('Coder module: static checks', function () {
@@ -156,7 +153,6 @@ describe('Coder module: static checks', function () {
 
   before(async function () {
     requireModuleTools();
-    requireTool('node');
     results = resultsDir('static');
     modules = await loadModules();
     const found = modules.get(MODULE_DIR);
@@ -164,17 +160,30 @@ describe('Coder module: static checks', function () {
     root = found;
   });
 
-  it('terraform fmt -check is clean', async function () {
-    const fmt = await run('terraform', ['fmt', '-check', '-recursive', '-diff', '-no-color', MODULE_DIR], { env: terraformEnv(), logFile: path.join(results, 'terraform-fmt.log') });
+  it('terraform fmt -check -recursive is clean (*.tf and *.tftest.hcl)', async function () {
+    const fmt = await run(TERRAFORM, ['fmt', '-check', '-recursive', '-diff', '-no-color', MODULE_DIR], { env: terraformEnv(), logFile: path.join(results, 'terraform-fmt.log') });
     assert.equal(fmt.code, 0, `terraform fmt -check found unformatted files:\n${fmt.output}`);
   });
 
-  it('parses every .tf file, root module and modules/provision', function () {
+  it('terraform validate is clean for the sub-modules (built-in provider only)', async function () {
+    for (const dir of ['provision', 'session']) {
+      const copy = fs.mkdtempSync(path.join(path.dirname(results), `validate-${dir}-`));
+      fs.cpSync(MODULE_DIR, copy, { recursive: true, filter: (source) => !source.includes('.terraform') });
+      const cwd = path.join(copy, 'modules', dir);
+      const init = await run(TERRAFORM, ['init', '-backend=false', '-input=false', '-no-color'], { cwd, env: terraformEnv() });
+      assert.equal(init.code, 0, init.output);
+      const validate = await run(TERRAFORM, ['validate', '-no-color'], { cwd, env: terraformEnv(), logFile: path.join(results, 'terraform-validate.log') });
+      fs.rmSync(copy, { recursive: true, force: true });
+      assert.equal(validate.code, 0, validate.output);
+    }
+  });
+
+  it('parses every .tf file: the root module and modules/provision and modules/session', function () {
     assert.deepEqual(
       [...modules.keys()].map((dir) => path.relative(MODULE_DIR, dir) || '.').sort(),
-      ['.', path.join('modules', 'provision')],
+      ['.', path.join('modules', 'provision'), path.join('modules', 'session')],
     );
-    for (const name of ['main.tf', 'variables.tf', 'outputs.tf']) assert.ok(root.files.includes(path.join(MODULE_DIR, name)), `terraform/${name} is missing`);
+    for (const model of modules.values()) for (const name of ['main.tf', 'variables.tf', 'outputs.tf']) assert.ok(model.files.includes(path.join(model.dir, name)), `${path.relative(REPO, model.dir)}/${name} is missing`);
   });
 
   it('declares every variable, local, module, resource and data source it references', function () {
@@ -192,71 +201,69 @@ describe('Coder module: static checks', function () {
     assert.deepEqual(problems, []);
   });
 
-  it('uses every variable it declares', function () {
+  it('uses every variable it declares (order only for compatibility)', function () {
     const unused: string[] = [];
     for (const model of modules.values()) {
       const used = new Set(references(model, /\bvar\.([A-Za-z_][\w-]*)/g).map((ref) => ref.name));
-      for (const name of Object.keys(model.variables)) if (!used.has(name) && !NO_VALIDATION_NEEDED.has(name)) unused.push(`${path.relative(REPO, model.dir)}: ${name}`);
+      for (const name of Object.keys(model.variables)) if (!used.has(name) && name !== 'order') unused.push(`${path.relative(REPO, model.dir)}: ${name}`);
     }
     assert.deepEqual(unused, []);
   });
 
-  it('documents and types every variable and output; validates every non-boolean input', function () {
+  it('registry style: variable attributes in the order description, type, default, validation, sensitive; every output described', function () {
     const problems: string[] = [];
     for (const model of modules.values()) {
+      const text = fs.readFileSync(path.join(model.dir, 'variables.tf'), 'utf8');
+      for (const [name, attributes] of variableAttributeOrder(text)) {
+        const known = attributes.filter((attribute) => ATTRIBUTE_ORDER.includes(attribute));
+        const sorted = [...known].sort((a, b) => ATTRIBUTE_ORDER.indexOf(a) - ATTRIBUTE_ORDER.indexOf(b));
+        if (known.join(',') !== sorted.join(',')) problems.push(`${path.relative(REPO, model.dir)} variable ${name}: ${known.join(', ')}`);
+        if (attributes[0] !== 'description' || attributes[1] !== 'type') problems.push(`${name}: description and type come first`);
+      }
       for (const [name, body] of Object.entries(model.variables)) {
         if (typeof body['description'] !== 'string' || body['description'].length < 10) problems.push(`variable ${name}: no description`);
         if (typeof body['type'] !== 'string') problems.push(`variable ${name}: no type`);
       }
       for (const [name, body] of Object.entries(model.outputs)) if (typeof body['description'] !== 'string') problems.push(`output ${name}: no description`);
     }
+    assert.deepEqual(problems, []);
+  });
+
+  it('validates every non-boolean input; sensitive ones by a precondition (a failing validation prints the value)', function () {
+    const problems: string[] = [];
     const mainTf = fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8');
     for (const [name, body] of Object.entries(root.variables)) {
-      if (body['type'] === '${bool}' || NO_VALIDATION_NEEDED.has(name)) continue;
+      if (body['type'] === '${bool}' || name === 'order') continue;
       if (body['sensitive'] === true) {
-        // Checked by a precondition instead (a failing validation prints the value).
-        if (!new RegExp(`\\b${name}_ok = nonsensitive\\(var\\.${name} == "" \\|\\| can\\(regex\\(`).test(mainTf.replace(/\s+/g, ' '))) problems.push(`sensitive ${name}: no local.${name}_ok format check`);
         if (!mainTf.includes(`condition     = local.${name}_ok`)) problems.push(`sensitive ${name}: local.${name}_ok is not a precondition`);
         continue;
       }
       if (!Array.isArray(body['validation']) || body['validation'].length === 0) problems.push(`variable ${name}: no validation block`);
     }
     for (const name of ['master_api_key', 'human_api_key', 'api_token']) if (root.variables[name]?.['sensitive'] !== true) problems.push(`variable ${name} must be sensitive`);
-    assert.deepEqual(problems, []);
-  });
-
-  it('no validation block refers to a sensitive variable (Terraform prints the values a failing validation refers to)', function () {
-    const problems: string[] = [];
     for (const model of modules.values()) {
       const sensitive = Object.entries(model.variables).filter(([, body]) => body['sensitive'] === true).map(([name]) => name);
       for (const [name, body] of Object.entries(model.variables)) {
         const conditions = JSON.stringify(body['validation'] ?? []);
-        for (const secret of sensitive) if (new RegExp(`\\bvar\\.${secret}\\b`).test(conditions)) problems.push(`${path.relative(REPO, model.dir)}: the validation of ${name} refers to var.${secret}`);
+        for (const secret of sensitive) if (new RegExp(`\\bvar\\.${secret}\\b`).test(conditions)) problems.push(`the validation of ${name} refers to var.${secret}`);
       }
     }
     assert.deepEqual(problems, []);
   });
 
   it('keeps no secret in a terraform_data input (its `output` copy is not marked sensitive)', async function () {
-    const provision = (await parse('main.tf', fs.readFileSync(path.join(MODULE_DIR, 'modules', 'provision', 'main.tf'), 'utf8'))) as { resource: { terraform_data: Blocks } };
-    for (const [name, blocks] of Object.entries(provision.resource.terraform_data)) {
-      const input = JSON.stringify((blocks[0] as Record<string, Json>)['input'] ?? null);
-      for (const secret of ['master_api_key', 'agent_api_key', 'stored_master_key']) assert.ok(!input.includes(secret), `terraform_data.${name}.input holds ${secret}`);
+    for (const dir of ['provision', 'session']) {
+      const parsed = (await parse('main.tf', fs.readFileSync(path.join(MODULE_DIR, 'modules', dir, 'main.tf'), 'utf8'))) as { resource: { terraform_data: Blocks } };
+      for (const [name, blocks] of Object.entries(parsed.resource.terraform_data)) {
+        const input = JSON.stringify((blocks[0] as Record<string, Json>)['input'] ?? null);
+        for (const secret of ['api_key', 'stored_key', 'token']) assert.ok(!input.includes(secret), `${dir}: terraform_data.${name}.input holds ${secret}`);
+      }
     }
   });
 
   it('no file of the module is git-ignored (it would be missing from a checkout)', async function () {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (entry.name === '.terraform') continue;
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else files.push(path.relative(REPO, full));
-      }
-    };
-    walk(MODULE_DIR);
-    const ignored = await run('git', ['-C', REPO, 'check-ignore', '--no-index', '--verbose', ...files]);
+    const files = fs.readdirSync(MODULE_DIR, { recursive: true }).map(String).filter((name) => !name.split(path.sep).includes('.terraform') && fs.statSync(path.join(MODULE_DIR, name)).isFile());
+    const ignored = await run('git', ['-C', REPO, 'check-ignore', '--no-index', '--verbose', ...files.map((name) => path.join('terraform', name))]);
     assert.equal(ignored.code, 1, `git ignores module files:\n${ignored.stdout}${ignored.stderr}`);
   });
 
@@ -265,30 +272,29 @@ describe('Coder module: static checks', function () {
     for (const model of modules.values()) {
       for (const { file, text } of model.strings) {
         for (const match of text.matchAll(/\$\{path\.module\}\/([A-Za-z0-9_./-]+)/g)) {
-          const target = path.join(model.dir, match[1] ?? '');
-          if (!fs.existsSync(target)) missing.push(`${path.relative(REPO, file)}: ${match[0]}`);
+          if (!fs.existsSync(path.join(model.dir, match[1] ?? ''))) missing.push(`${path.relative(REPO, file)}: ${match[0]}`);
         }
       }
     }
     assert.deepEqual(missing, []);
   });
 
-  it('has the published module inputs and outputs, and the expected coder_env variables', async function () {
+  it('keeps every input and output of the published kmjones1979/oneclaw module; coder_* arguments and env names as expected', async function () {
     const published = [
       'agent_id', 'master_api_key', 'token_ttl_hours', 'auto_destroy_vault', 'provision_vault_name', 'provision_agent_name', 'provision_policy_path',
       'human_api_key', 'bootstrap_vault_name', 'bootstrap_agent_name', 'bootstrap_policy_path', 'vault_id', 'api_token', 'agent_id_1claw',
       'mcp_host', 'base_url', 'install_cursor_config', 'install_claude_config', 'cursor_config_path', 'claude_config_path', 'icon', 'order',
     ];
     for (const name of published) assert.ok(name in root.variables, `input ${name} (published module) is missing`);
-    assert.equal(root.variables['token_ttl_hours']?.['default'], 8);
-    assert.equal(root.variables['auto_destroy_vault']?.['default'], false);
-    assert.equal(root.variables['provision_policy_path']?.['default'], '**');
-    for (const name of ['mcp_config_path', 'claude_config_path', 'vault_id', 'scoped_token', 'agent_id_1claw', 'provisioning_mode']) {
+    for (const [name, value] of Object.entries({ token_ttl_hours: 8, auto_destroy_vault: false, provision_policy_path: '**', bootstrap_policy_path: '**', bootstrap_vault_name: 'coder-workspace', base_url: 'https://api.1claw.xyz', mcp_host: 'https://mcp.1claw.xyz/mcp', cursor_config_path: '$HOME/.cursor/mcp.json', install_cursor_config: true, install_claude_config: true })) {
+      assert.deepEqual(root.variables[name]?.['default'], value, `default of ${name} changed from the published module's`);
+    }
+    for (const name of ['mcp_config_path', 'claude_config_path', 'vault_id', 'scoped_token', 'agent_id_1claw', 'provisioning_mode', 'module_directory', 'scripts']) {
       assert.ok(name in root.outputs, `output ${name} (published module) is missing`);
     }
     assert.equal(root.outputs['scoped_token']?.['sensitive'], true);
 
-    const main = (await parse('main.tf', fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8'))) as { resource: Record<string, Blocks> };
+    const main = (await parse('main.tf', fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8'))) as { resource: Record<string, Blocks>; data: Record<string, Blocks> };
     const envNames: string[] = [];
     for (const [type, byName] of Object.entries(main.resource)) {
       const allowed = CODER_SCHEMA[type];
@@ -299,152 +305,76 @@ describe('Coder module: static checks', function () {
         if (type === 'coder_env') envNames.push(String(body['name']));
       }
     }
+    for (const [type, byName] of Object.entries(main.data)) {
+      assert.ok(type in (CODER_DATA as object), `main.tf reads data.${type}, which this check does not know`);
+      for (const blocks of Object.values(byName)) for (const argument of Object.keys(blocks[0] as object)) assert.ok(CODER_DATA[type]?.includes(argument), `data.${type}: ${argument}`);
+    }
     assert.deepEqual(envNames.sort(), [...EXPECTED_ENV].sort());
   });
 
   it('never templates a credential into the start script', async function () {
     const main = (await parse('main.tf', fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8'))) as { resource: { coder_script: Blocks }; locals: Record<string, Json>[] };
     const scriptBlock = JSON.stringify(Object.values(main.resource.coder_script).map((blocks) => (blocks[0] as Record<string, Json>)['script']));
-    const config = JSON.stringify(main.locals.map((block) => block['script_config']).filter((value) => value !== undefined));
-    for (const secret of ['master_api_key', 'human_api_key', 'api_token', 'agent_api_key']) {
-      assert.ok(!scriptBlock.includes(secret), `coder_script references ${secret}`);
-      assert.ok(!config.includes(secret), `local.script_config references ${secret}`);
+    const config = JSON.stringify(main.locals.map((block) => block['start_config']).filter((value) => value !== undefined));
+    for (const secret of ['master_api_key', 'human_api_key', 'human_key', 'api_token', 'agent_api_key', 'token']) {
+      assert.ok(!new RegExp(`\\b(var|local|module)\\.[\\w.\\[\\]*]*${secret}\\b`).test(scriptBlock), `coder_script references ${secret}`);
+      assert.ok(!new RegExp(`\\b(var|local|module)\\.[\\w.\\[\\]*]*${secret}\\b`).test(config), `local.start_config references ${secret}`);
     }
   });
 
-  it('renders the start-script template from files that exist, with matching variables', async function () {
-    const template = fs.readFileSync(path.join(SCRIPTS_DIR, 'coder-script.sh.tftpl'), 'utf8');
+  it('renders the start-script template with exactly the variables templatefile() passes', function () {
+    const template = fs.readFileSync(path.join(SCRIPTS_DIR, 'start.sh.tftpl'), 'utf8');
     const mainTf = fs.readFileSync(path.join(MODULE_DIR, 'main.tf'), 'utf8');
-    // Template variables: for-loop sources plus identifiers in ${...} that are not loop variables.
-    const loopVariables = new Set<string>();
-    const used = new Set<string>();
-    for (const match of template.matchAll(/%\{\s*for\s+(\w+)\s*,\s*(\w+)\s+in\s+(\w+)/g)) {
-      loopVariables.add(match[1] ?? '');
-      loopVariables.add(match[2] ?? '');
-      used.add(match[3] ?? '');
-    }
-    for (const match of template.matchAll(/(?<!\$)\$\{([^}]*)\}/g)) {
-      const expression = (match[1] ?? '').replace(/"(?:[^"\\]|\\.)*"/g, '""');
-      for (const identifier of expression.matchAll(/(?<![\w.])([A-Za-z_]\w*)\b(?!\s*\()/g)) {
-        if (!loopVariables.has(identifier[1] ?? '')) used.add(identifier[1] ?? '');
-      }
-    }
-    const call = /templatefile\("\$\{path\.module\}\/scripts\/coder-script\.sh\.tftpl",\s*\{([\s\S]*?)\n\s{2}\}\)/.exec(mainTf);
-    assert.ok(call !== null, 'main.tf does not render scripts/coder-script.sh.tftpl');
+    const used = new Set([...template.matchAll(/(?<!\$)\$\{([a-z0-9_]+)\}/g)].map((match) => match[1] ?? ''));
+    assert.doesNotMatch(template, /%\{/, 'template directives are not used');
+    const call = /templatefile\("\$\{path\.module\}\/scripts\/start\.sh\.tftpl",\s*\{([\s\S]*?)\n\s{2}\}\)/.exec(mainTf);
+    assert.ok(call !== null, 'main.tf does not render scripts/start.sh.tftpl');
     const passed = new Set([...(call[1] ?? '').matchAll(/^\s{4}(\w+)\s*=/gm)].map((match) => match[1] ?? ''));
     assert.deepEqual([...used].sort(), [...passed].sort(), 'template variables and templatefile() arguments differ');
-
-    const embedded = [...mainTf.matchAll(/"([\w.-]+)"\s*=\s*file\("\$\{path\.module\}\/scripts\/([\w.-]+)"\)/g)];
-    assert.ok(embedded.length >= 5, 'main.tf embeds fewer scripts than expected');
-    for (const match of embedded) {
-      assert.equal(match[1], match[2], `files["${match[1]}"] embeds scripts/${match[2]}: names differ`);
-      const content = fs.readFileSync(path.join(SCRIPTS_DIR, match[2] ?? ''), 'utf8');
-      assert.ok(!content.split('\n').includes(HEREDOC_TERMINATOR), `scripts/${match[2]} contains the heredoc terminator line`);
-      assert.ok(content.endsWith('\n') && !content.endsWith('\n\n'), `scripts/${match[2]} must end with exactly one newline (it is embedded with chomp())`);
-    }
-    const scriptsRead = new Set(
-      [...fs.readFileSync(path.join(SCRIPTS_DIR, 'oneclaw-workspace.sh'), 'utf8').matchAll(/\bONECLAW_CFG_([A-Z0-9_]+)/g)].map((match) => match[1] ?? ''),
-    );
-    const configBlock = /script_config\s*=\s*\{([\s\S]*?)\n\s{2}\}/.exec(mainTf)?.[1] ?? '';
-    const provided = new Set([...configBlock.matchAll(/ONECLAW_CFG_([A-Z0-9_]+)\s*=/g)].map((match) => match[1] ?? ''));
-    for (const name of ['LIB_DIR', 'HELPER_SOURCE']) {
-      assert.ok(template.includes(`ONECLAW_CFG_${name}=`), `the template must set ONECLAW_CFG_${name}`);
-      provided.add(name);
-    }
-    assert.deepEqual([...scriptsRead].sort(), [...provided].sort(), 'ONECLAW_CFG_* read by oneclaw-workspace.sh differ from those main.tf provides');
   });
 
-  it('shellcheck, bash -n, python and node syntax are clean for every script', async function () {
-    const scripts = fs.readdirSync(SCRIPTS_DIR).filter((name) => name.endsWith('.sh')).map((name) => path.join(SCRIPTS_DIR, name));
+  it(`the module's scripts total at most ${SCRIPT_LINE_BUDGET} lines, with no Python and no JSON-tool twin`, function () {
+    const counts: Record<string, number> = {};
+    for (const name of fs.readdirSync(SCRIPTS_DIR)) {
+      if (GENERATED.has(name)) continue;
+      assert.match(name, /\.(sh|tftpl)$/, `scripts/${name}: only shell scripts and templates (the CLI does the rest)`);
+      counts[name] = fs.readFileSync(path.join(SCRIPTS_DIR, name), 'utf8').split('\n').length - 1;
+    }
+    const total = Object.values(counts).reduce((sum, lines) => sum + lines, 0);
+    fs.writeFileSync(path.join(results, 'script-lines.json'), `${JSON.stringify({ ...counts, total }, null, 2)}\n`);
+    assert.ok(total <= SCRIPT_LINE_BUDGET, `the scripts have ${total} lines: ${JSON.stringify(counts)}`);
+    for (const name of Object.keys(counts)) {
+      const code = fs.readFileSync(path.join(SCRIPTS_DIR, name), 'utf8').split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
+      assert.doesNotMatch(code, /\b(python3?|jq)\b/, `scripts/${name} calls a JSON tool`);
+    }
+  });
+
+  it('shellcheck (POSIX sh) and sh -n are clean for provision.sh and the rendered start script', async function () {
+    const script = await renderStartScript({ human_api_key: '1ck_renderCanary0123456789abcdef', bootstrap_vault_name: 'team vault+1', extension_vsix: '~/dist/1claw.vsix' }, path.join(results, 'render-terraform.log'));
+    const rendered = path.join(results, 'rendered-start-script.sh');
+    fs.writeFileSync(rendered, script);
     const log = path.join(results, 'shellcheck.log');
-    const sc = await run('shellcheck', ['-x', '-P', 'SCRIPTDIR', '--severity=style', ...scripts], { cwd: SCRIPTS_DIR, logFile: log });
-    assert.equal(sc.code, 0, `shellcheck:\n${sc.output}`);
-    for (const script of scripts) {
-      const syntax = await run(fs.readFileSync(script, 'utf8').startsWith('#!/bin/sh') ? 'sh' : 'bash', ['-n', script], { logFile: log });
-      assert.equal(syntax.code, 0, `${script}:\n${syntax.output}`);
-      const text = fs.readFileSync(script, 'utf8');
-      if (text.startsWith('#!/usr/bin/env bash')) {
-        assert.match(text, /^set -euo pipefail$/m, `${path.basename(script)} must set -euo pipefail`);
-        assert.match(text, /^umask 077$/m, `${path.basename(script)} must set umask 077`);
+    for (const file of [path.join(SCRIPTS_DIR, 'provision.sh'), rendered]) {
+      const sc = await run('shellcheck', ['-s', 'sh', '--severity=style', file], { logFile: log });
+      assert.equal(sc.code, 0, `shellcheck ${path.basename(file)}:\n${sc.output}`);
+      for (const shell of ['sh', 'busybox']) {
+        const syntax = await run(shell, shell === 'busybox' ? ['sh', '-n', file] : ['-n', file], { logFile: log });
+        assert.equal(syntax.code, 0, `${shell} -n ${file}:\n${syntax.output}`);
       }
     }
-    const py = await run('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])', path.join(SCRIPTS_DIR, 'oneclaw-json.py')], { logFile: log });
-    assert.equal(py.code, 0, py.output);
-    const js = await run('node', ['--check', path.join(SCRIPTS_DIR, 'oneclaw-json.js')], { logFile: log });
-    assert.equal(js.code, 0, js.output);
   });
 
-  it('the rendered start script is POSIX sh, shellcheck-clean and holds no credential', async function () {
-    const script = await renderStartScript({ human_api_key: '1ck_renderCanary0123456789abcdef', bootstrap_vault_name: "team vault+1" }, path.join(results, 'render-terraform.log'));
-    const file = path.join(results, 'rendered-start-script.sh');
-    fs.writeFileSync(file, script);
+  it('the rendered start script is POSIX sh, holds no credential, and embeds the CLI byte for byte', async function () {
+    const script = await renderStartScript({ human_api_key: '1ck_renderCanary0123456789abcdef' }, path.join(results, 'render-terraform.log'));
     assert.ok(script.startsWith('#!/bin/sh\n'));
     assert.ok(!script.includes('1ck_renderCanary'), 'the human key was templated into the script');
-    assert.match(script, /^ONECLAW_CFG_VAULT_NAME='team vault\+1'$/m);
-    const sc = await run('shellcheck', ['-s', 'sh', file], { logFile: path.join(results, 'shellcheck.log') });
-    assert.equal(sc.code, 0, `shellcheck of the rendered script:\n${sc.output}`);
-    for (const name of ['oneclaw-lib.sh', 'oneclaw-workspace.sh', 'oneclaw-mcp-headers.sh']) {
-      const original = fs.readFileSync(path.join(SCRIPTS_DIR, name), 'utf8');
-      assert.ok(script.includes(`<<'${HEREDOC_TERMINATOR}'\n${original}${HEREDOC_TERMINATOR}\n`), `${name} is not embedded verbatim`);
-    }
+    const blob = /<<'ONECLAW_CLI_EOF' \|\| exit 1\n(.*)\nONECLAW_CLI_EOF\n/.exec(script)?.[1];
+    assert.ok(blob !== undefined, 'no embedded CLI');
+    assert.ok(gunzipSync(Buffer.from(blob, 'base64')).equals(fs.readFileSync(path.join(SCRIPTS_DIR, 'oneclaw.cjs'))), 'the embedded CLI differs from scripts/oneclaw.cjs');
   });
 
   it('no credential in the rendered script or the rendering logs', function () {
-    const leaks = scanForCredentials(results, ['1ck_renderCanary0123456789abcdef', '1ck_renderPlaceholder0123', 'ocv_renderPlaceholder0123']);
+    const leaks = scanForCredentials(results, ['1ck_renderCanary0123456789abcdef']);
     assert.equal(leaks.length, 0, describeLeaks(leaks));
-  });
-
-  describe('README', function () {
-    let readme: string;
-    before(function () {
-      readme = fs.readFileSync(path.join(MODULE_DIR, 'README.md'), 'utf8');
-    });
-
-    it('has Coder registry front matter', function () {
-      const front = /^---\n([\s\S]*?)\n---\n/.exec(readme);
-      assert.ok(front !== null, 'README.md has no front matter');
-      for (const key of ['display_name', 'description', 'icon', 'verified', 'tags']) assert.match(front[1] ?? '', new RegExp(`^${key}: .+$`, 'm'), `front matter lacks ${key}`);
-    });
-
-    it('documents every input with its type, default and sensitivity', function () {
-      const rows = tableAfter(readme, '## Inputs');
-      const documented = new Map(rows.map((row) => [unticked(row.cells[0]), row.cells]));
-      assert.deepEqual([...documented.keys()].sort(), Object.keys(root.variables).sort(), 'the Inputs table and variables.tf list different inputs');
-      for (const [name, body] of Object.entries(root.variables)) {
-        const cells = documented.get(name) ?? [];
-        assert.equal(unticked(cells[1]), String(body['type']).replace(/^\$\{|\}$/g, ''), `${name}: type`);
-        const expectedDefault = 'default' in body ? JSON.stringify(body['default']) : 'required';
-        assert.equal(unticked(cells[2]), expectedDefault, `${name}: default`);
-        assert.equal(cells[3], body['sensitive'] === true ? 'yes' : 'no', `${name}: sensitive`);
-        assert.ok((cells[4] ?? '').length > 10, `${name}: no description`);
-      }
-    });
-
-    it('documents every output', function () {
-      const rows = tableAfter(readme, '## Outputs');
-      const documented = new Map(rows.map((row) => [unticked(row.cells[0]), row.cells]));
-      assert.deepEqual([...documented.keys()].sort(), Object.keys(root.outputs).sort(), 'the Outputs table and outputs.tf list different outputs');
-      for (const [name, body] of Object.entries(root.outputs)) assert.equal(documented.get(name)?.[1], body['sensitive'] === true ? 'yes' : 'no', `${name}: sensitive`);
-    });
-
-    it('has one usage block per mode, each using only declared inputs', async function () {
-      const blocks = [...readme.matchAll(/```tf\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
-      const modes: Record<string, string> = { terraform_native: 'master_api_key', bootstrap: 'human_api_key', manual: 'api_token' };
-      for (const [mode, input] of Object.entries(modes)) assert.ok(blocks.some((block) => new RegExp(`^\\s+${input}\\s+=`, 'm').test(block)), `no usage block for ${mode} mode`);
-      for (const block of blocks) {
-        const parsed = (await parse('usage.tf', block)) as { module?: Record<string, Record<string, Json>[]> };
-        for (const body of Object.values(parsed.module ?? {})) {
-          for (const argument of Object.keys(body[0] ?? {})) {
-            assert.ok(argument === 'source' || argument === 'version' || argument in root.variables, `README usage passes undeclared input ${argument}`);
-          }
-        }
-      }
-    });
-
-    it('has a security section and the test command', function () {
-      assert.match(readme, /^## Security$/m);
-      for (const topic of ['Terraform state', 'argv', 'DELETE /v1/auth/token', 'bootstrap mode']) assert.ok(readme.includes(topic), `the security section does not mention ${topic}`);
-      assert.ok(readme.includes('npx mocha --timeout 120000 out/test/terraform/*.test.js'), 'README lacks the test command');
-    });
   });
 });

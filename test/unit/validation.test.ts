@@ -73,7 +73,7 @@ describe('service URLs and endpoint precedence', () => {
   it('takes the template variables over settings, and names the source of a bad URL', () => {
     const env = readWorkspaceEnvironment({ ONECLAW_BASE_URL: 'http://127.0.0.1:9/' });
     const ok = resolveEndpoints(env, DEFAULT_SETTINGS);
-    assert.deepEqual(ok, { ok: true, endpoints: { apiBaseUrl: 'http://127.0.0.1:9', mcpUrl: 'https://mcp.1claw.xyz/mcp' } });
+    assert.deepEqual(ok, { ok: true, endpoints: { apiBaseUrl: 'http://127.0.0.1:9', mcpUrl: DEFAULT_SETTINGS.mcpUrl } });
     const bad = resolveEndpoints(readWorkspaceEnvironment({}), { ...DEFAULT_SETTINGS, mcpUrl: 'http://mcp.evil.test' });
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.problem : '', /^The setting "oneclaw.mcpUrl" uses http to a non-loopback host/);

@@ -1,222 +1,273 @@
-# Terraform-native provisioning of one 1Claw agent, with nothing but the built-in provider.
+# Terraform-native provisioning of one 1Claw agent with nothing but the built-in provider, on a
+# machine with only sh, curl and busybox (Coder's provisioner image). The API calls are made by
+# scripts/provision.sh; JSON is decoded here, never by the script.
 #
-# How the credentials reach the caller in the SAME apply:
-#   1. terraform_data.agent runs `oneclaw-provision.sh create` (local-exec, master key in its
-#      environment only). It writes {vault_id, agent_id, policy_id, agent_api_key} as a small
-#      Terraform state file (0600) under .terraform/.
-#   2. data.terraform_remote_state.result reads that file. `depends_on` defers the read to apply
-#      time, after step 1, whenever step 1 has work to do; fileexists() picks empty-state.json when
-#      there is no fresh result (later plans run in fresh working directories, as Coder's do).
-#   3. terraform_data.credentials copies the result into Terraform state and ignores later
-#      changes to it, so every later plan sees the same values and changes nothing. Its create
-#      provisioner deletes the result file. Secrets are kept in triggers_replace, never in
-#      input (whose unmarked `output` mirror would show them in plan diffs).
-#   4. agent_guard and vault_guard hold what destroy needs (destroy provisioners can only read
-#      `self`) and delete the agent, and optionally the vault, when they are destroyed.
+# Each API step is a terraform_data with a local-exec provisioner that writes the raw response
+# bodies (in a fixed envelope) to <dir>/<step>.json. The next resource reads that file during
+# the same apply: its file() call is gated on the step's id, which is unknown until the step
+# has run, so Terraform evaluates it after the step and not at plan time. A "capture" resource
+# copies the decoded values into state once (ignore_changes; replaced with its step), deletes
+# the file, and later plans, in fresh directories without the file, change nothing.
 #
-# A change to the agent's settings creates the new agent first (create_before_destroy); its
-# create step deletes the agent it replaces (a deposed agent_guard runs no destroy provisioner).
+#   discover  GET /v1/vaults (or the given vault), GET /v1/agents: the vault to reuse and the
+#             earlier agents of this workspace (this workspace's marker and the agent name)
+#   vault     POST /v1/vaults unless one was found
+#   agent     POST /v1/agents (bound to the vault; the key is in the answer only)
+#   policy    POST /v1/vaults/{id}/policies, then DELETE the agents this one replaces
+#
+# Terraform hides the output of a provisioner whose configuration holds a sensitive value, so a
+# step records its log and status and the next provisioner (`report`) prints them.
 terraform {
   required_version = ">= 1.4"
 }
 
 locals {
-  run_id      = substr(sha256("${var.instance_key}/${var.agent_name}"), 0, 24)
-  work_dir    = ".terraform/oneclaw-provision"
-  result_file = "${local.work_dir}/${local.run_id}.tfstate"
-  script      = "${path.module}/../../scripts/oneclaw-provision.sh"
-
-  # Everything that identifies the agent: a change re-creates it (and deletes the old one).
-  agent_settings = {
-    base_url           = var.base_url
-    vault_name         = var.vault_name
-    vault_id           = var.vault_id
-    agent_name         = var.agent_name
-    agent_description  = var.agent_description
-    policy_path        = var.policy_path
-    policy_permissions = join(",", var.policy_permissions)
-    token_ttl_seconds  = tostring(var.token_ttl_seconds)
-    owner_marker       = var.owner_marker
+  dir    = "${path.cwd}/.terraform/oneclaw/${substr(sha256(var.instance_key), 0, 16)}"
+  script = "${path.module}/../../scripts/provision.sh"
+  marker = "(${var.owner_marker})"
+  env = {
+    ONECLAW_DIR                  = local.dir
+    ONECLAW_BASE_URL             = var.base_url
+    ONECLAW_RETRY_BUDGET_SECONDS = tostring(var.retry_budget_seconds)
   }
+  # A change to any of these creates a new agent (the old one is deleted in the same apply).
+  settings = {
+    base_url    = var.base_url
+    vault_name  = var.vault_name
+    vault_id    = var.vault_id
+    agent_name  = var.agent_name
+    description = var.agent_description
+    policy_path = var.policy_path
+    permissions = join(",", var.policy_permissions)
+    ttl         = tostring(var.token_ttl_seconds)
+    marker      = local.marker
+  }
+  # Only these re-run the vault step.
+  vault_identity = { base_url = var.base_url, vault_id = var.vault_id, vault_name = var.vault_name, marker = local.marker }
+
+  # Results, read right after their step (see the top of this file); only captures use them.
+  files      = { for step in ["discover", "vault", "agent", "policy"] : step => "${local.dir}/${step}.json" }
+  discovered = try(jsondecode(terraform_data.discover.id == "" ? "" : (fileexists(local.files.discover) ? file(local.files.discover) : "")), {})
+  named      = [for v in try(local.discovered.vaults.vaults, []) : v if try(v.name, "") == var.vault_name]
+  found_vault_id = var.vault_id != "" ? var.vault_id : try(concat(
+    [for v in local.named : v.id if length(split(local.marker, try(v.description, ""))) > 1], [for v in local.named : v.id]
+  )[0], "")
+  previous = [for a in try(local.discovered.agents.agents, []) : a.id
+  if try(a.name, "") == var.agent_name && length(split(local.marker, try(a.description, ""))) > 1]
+
+  vault_result = try(jsondecode(terraform_data.vault_step.id == "" ? "" : (fileexists(local.files.vault) ? file(local.files.vault) : "")), {})
+  vault_id = try(local.vault_result.kind, "") == "found" ? local.vault_result.id : try(local.vault_result.kind, "") == "created" ? try(local.vault_result.body.id, "") : try(concat(
+    [for v in local.vault_result.body.vaults : v.id if length(split("oneclaw-run:${local.vault_result.nonce}", try(v.description, ""))) > 1],
+    [for v in local.vault_result.body.vaults : v.id if try(v.name, "") == var.vault_name],
+  )[0], "")
+
+  agent_result = try(jsondecode(terraform_data.agent_step.id == "" ? "" : (fileexists(local.files.agent) ? file(local.files.agent) : "")), {})
+  orphans = [for a in try(local.agent_result.list.agents, []) : a.id
+  if length([for n in try(local.agent_result.lost, []) : n if length(split(n, try(a.description, ""))) > 1]) > 0]
+
+  policy_result = try(jsondecode(terraform_data.policy_step.id == "" ? "" : (fileexists(local.files.policy) ? file(local.files.policy) : "")), {})
+  policy_id = try(local.policy_result.kind == "created" ? local.policy_result.body.id : [
+    for p in local.policy_result.body.policies : p.id if try(p.principal_id, "") == terraform_data.agent.triggers_replace.agent_id
+  ][0], "")
 }
 
-resource "terraform_data" "agent" {
-  triggers_replace = local.agent_settings
+resource "terraform_data" "discover" {
+  triggers_replace = local.settings
 
-  # A replacement agent is created first, and its create step deletes the agent it replaces
-  # (same name, this workspace's marker): Terraform runs no destroy provisioner for the replaced
-  # (deposed) agent_guard, and no key is needed at destroy time for a replacement.
-  lifecycle {
-    create_before_destroy = true
-  }
-
-  # Terraform hides the output of this step (its environment holds the master key), so it only
-  # records its log and status; the next provisioner prints them and fails on failure.
   provisioner "local-exec" {
-    command    = "bash \"${local.script}\" create"
-    on_failure = continue
-    environment = {
-      ONECLAW_MASTER_API_KEY     = var.master_api_key
-      ONECLAW_RUN_ID             = local.run_id
-      ONECLAW_WORK_DIR           = local.work_dir
-      ONECLAW_RESULT_FILE        = local.result_file
-      ONECLAW_BASE_URL           = var.base_url
-      ONECLAW_VAULT_NAME         = var.vault_name
-      ONECLAW_VAULT_ID           = var.vault_id
-      ONECLAW_AGENT_NAME         = var.agent_name
-      ONECLAW_AGENT_DESCRIPTION  = var.agent_description
-      ONECLAW_POLICY_PATH        = var.policy_path
-      ONECLAW_POLICY_PERMISSIONS = local.agent_settings.policy_permissions
-      ONECLAW_TOKEN_TTL_SECONDS  = local.agent_settings.token_ttl_seconds
-      ONECLAW_OWNER_MARKER       = var.owner_marker
-    }
+    command     = "sh '${local.script}' discover"
+    on_failure  = continue
+    environment = merge(local.env, { ONECLAW_API_KEY = var.api_key, ONECLAW_VAULT_ID = var.vault_id })
   }
-
   provisioner "local-exec" {
-    command = "bash \"${local.script}\" report create"
-    environment = {
-      ONECLAW_RUN_ID   = local.run_id
-      ONECLAW_WORK_DIR = local.work_dir
-    }
+    command     = "sh '${local.script}' report discover"
+    environment = local.env
   }
 }
 
-data "terraform_remote_state" "result" {
-  backend = "local"
-  config = {
-    path = fileexists(local.result_file) ? local.result_file : "${path.module}/empty-state.json"
-  }
-  defaults = {
-    vault_id      = ""
-    agent_id      = ""
-    policy_id     = ""
-    vault_created = ""
-    agent_api_key = ""
-  }
-  depends_on = [terraform_data.agent]
-}
-
-resource "terraform_data" "credentials" {
-  # Held in triggers_replace, not input: terraform_data mirrors input into an `output` attribute
-  # that Terraform does not mark sensitive, so a key kept in input shows up in plan diffs.
+resource "terraform_data" "discovered" {
   triggers_replace = {
-    vault_id      = data.terraform_remote_state.result.outputs.vault_id
-    agent_id      = data.terraform_remote_state.result.outputs.agent_id
-    policy_id     = data.terraform_remote_state.result.outputs.policy_id
-    agent_api_key = sensitive(data.terraform_remote_state.result.outputs.agent_api_key)
+    found_vault_id  = local.found_vault_id
+    previous_agents = local.previous
   }
-
   lifecycle {
-    # Read once, right after the agent was created; later plans find no result file.
-    ignore_changes        = [triggers_replace]
-    replace_triggered_by  = [terraform_data.agent]
-    create_before_destroy = true
-
-    postcondition {
-      condition     = self.triggers_replace.agent_id != "" && self.triggers_replace.agent_api_key != ""
-      error_message = "The 1Claw provisioning step left no result. Re-create the agent: terraform apply -replace='<this module>.terraform_data.agent'."
-    }
+    ignore_changes       = [triggers_replace]
+    replace_triggered_by = [terraform_data.discover.id]
   }
-
-  # The key is in Terraform state now; remove the temporary copy.
   provisioner "local-exec" {
-    command = "rm -f \"${local.result_file}\""
+    command = "rm -f '${local.dir}/discover.json'"
   }
 }
 
-# Changes when the vault's identity changes; the vault guard is replaced with it.
-resource "terraform_data" "vault_identity" {
-  input = [var.base_url, var.vault_id, var.vault_name, var.owner_marker]
+resource "terraform_data" "vault_step" {
+  triggers_replace = local.vault_identity
+
+  provisioner "local-exec" {
+    command    = "sh '${local.script}' vault"
+    on_failure = continue
+    environment = merge(local.env, {
+      ONECLAW_API_KEY        = var.api_key
+      ONECLAW_FOUND_VAULT_ID = terraform_data.discovered.triggers_replace.found_vault_id
+      ONECLAW_BODY           = jsonencode({ name = var.vault_name, description = "Created by the 1Claw Coder module ${local.marker} (oneclaw-run:%%ONECLAW_NONCE%%)" })
+    })
+  }
+  provisioner "local-exec" {
+    command     = "sh '${local.script}' report vault"
+    environment = local.env
+  }
 }
 
-resource "terraform_data" "vault_guard" {
+# The vault, kept until the workspace is deleted (or the vault settings change): destroying it
+# deletes the vault only with auto_destroy_vault and only if it carries this workspace's marker.
+resource "terraform_data" "vault" {
   input = {
-    vault_id           = terraform_data.credentials.triggers_replace.vault_id
     base_url           = var.base_url
     auto_destroy_vault = var.auto_destroy_vault
     owner_marker       = var.owner_marker
     destroy_key_env    = var.destroy_key_env
-    run_id             = local.run_id
   }
-  # Secrets live here (see credentials), captured when the guard is created.
   triggers_replace = {
-    stored_master_key = var.store_master_key_for_destroy ? var.master_api_key : ""
+    vault_id   = local.vault_id
+    stored_key = var.store_key_for_destroy ? var.api_key : ""
   }
-
   lifecycle {
-    ignore_changes = [triggers_replace]
-    # Replaced (so the old vault is considered for deletion) only when the vault itself changes,
-    # never when just the agent or its policy changes.
-    replace_triggered_by = [terraform_data.vault_identity]
+    ignore_changes       = [triggers_replace]
+    replace_triggered_by = [terraform_data.vault_step.id]
+    postcondition {
+      condition     = self.triggers_replace.vault_id != ""
+      error_message = "1Claw's answer named no vault. Apply again; if it persists, check base_url."
+    }
   }
-
+  provisioner "local-exec" {
+    command = "rm -f '${local.dir}/vault.json'"
+  }
   provisioner "local-exec" {
     when       = destroy
+    command    = "sh '${path.module}/../../scripts/provision.sh' destroy-vault"
     on_failure = continue
-    command    = "bash \"${path.module}/../../scripts/oneclaw-provision.sh\" destroy-vault"
     environment = {
-      ONECLAW_RUN_ID             = self.output.run_id
-      ONECLAW_BASE_URL           = self.output.base_url
-      ONECLAW_VAULT_ID           = self.output.vault_id
-      ONECLAW_AUTO_DESTROY_VAULT = tostring(self.output.auto_destroy_vault)
-      ONECLAW_OWNER_MARKER       = self.output.owner_marker
-      ONECLAW_DESTROY_KEY_ENV    = self.output.destroy_key_env
-      ONECLAW_STORED_MASTER_KEY  = self.triggers_replace.stored_master_key
+      ONECLAW_DIR                = ".terraform/oneclaw-destroy"
+      ONECLAW_BASE_URL           = self.input.base_url
+      ONECLAW_VAULT_ID           = self.triggers_replace.vault_id
+      ONECLAW_AUTO_DESTROY_VAULT = tostring(self.input.auto_destroy_vault)
+      ONECLAW_OWNER_MARKER       = self.input.owner_marker
+      ONECLAW_DESTROY_KEY_ENV    = self.input.destroy_key_env
+      ONECLAW_STORED_KEY         = self.triggers_replace.stored_key
     }
   }
-
   provisioner "local-exec" {
-    when    = destroy
-    command = "bash \"${path.module}/../../scripts/oneclaw-provision.sh\" report destroy-vault"
-    environment = {
-      ONECLAW_RUN_ID = self.output.run_id
-    }
+    when        = destroy
+    command     = "sh '${path.module}/../../scripts/provision.sh' report destroy-vault"
+    environment = { ONECLAW_DIR = ".terraform/oneclaw-destroy" }
   }
 }
 
-resource "terraform_data" "agent_guard" {
-  input = {
-    agent_id        = terraform_data.credentials.triggers_replace.agent_id
-    policy_id       = terraform_data.credentials.triggers_replace.policy_id
-    vault_id        = terraform_data.credentials.triggers_replace.vault_id
-    base_url        = var.base_url
-    destroy_key_env = var.destroy_key_env
-    run_id          = local.run_id
+resource "terraform_data" "agent_step" {
+  triggers_replace = local.settings
+  lifecycle {
+    replace_triggered_by = [terraform_data.vault.id]
   }
-  triggers_replace = {
-    agent_api_key     = terraform_data.credentials.triggers_replace.agent_api_key
-    stored_master_key = var.store_master_key_for_destroy ? var.master_api_key : ""
-  }
-  # Destroyed before the vault guard: the agent goes first.
-  depends_on = [terraform_data.vault_guard]
 
+  provisioner "local-exec" {
+    command    = "sh '${local.script}' agent"
+    on_failure = continue
+    environment = merge(local.env, {
+      ONECLAW_API_KEY = var.api_key
+      ONECLAW_BODY = jsonencode(merge({
+        name                = var.agent_name
+        description         = "${var.agent_description} ${local.marker} (oneclaw-run:%%ONECLAW_NONCE%%)"
+        vault_ids           = [terraform_data.vault.triggers_replace.vault_id]
+        skip_default_policy = true
+      }, var.token_ttl_seconds > 0 ? { token_ttl_seconds = var.token_ttl_seconds } : {}))
+    })
+  }
+  provisioner "local-exec" {
+    command     = "sh '${local.script}' report agent"
+    environment = local.env
+  }
+}
+
+# The agent and its key. Created before the agent it replaces is destroyed; the policy step
+# deletes that one (a replaced, deposed instance runs no destroy provisioner).
+resource "terraform_data" "agent" {
+  input = { base_url = var.base_url, vault_id = terraform_data.vault.triggers_replace.vault_id, destroy_key_env = var.destroy_key_env }
+  triggers_replace = {
+    agent_id      = try(local.agent_result.created.agent.id, "")
+    agent_api_key = sensitive(try(local.agent_result.created.api_key, ""))
+    orphans       = local.orphans
+    stored_key    = var.store_key_for_destroy ? var.api_key : ""
+  }
   lifecycle {
     ignore_changes        = [triggers_replace]
-    replace_triggered_by  = [terraform_data.agent]
+    replace_triggered_by  = [terraform_data.agent_step.id]
     create_before_destroy = true
+    postcondition {
+      condition     = self.triggers_replace.agent_id != "" && startswith(self.triggers_replace.agent_api_key, "ocv_")
+      error_message = "1Claw's answer held no agent id or ocv_ key. Apply again (the agent step runs again)."
+    }
   }
-
+  provisioner "local-exec" {
+    command = "rm -f '${local.dir}/agent.json'"
+  }
   provisioner "local-exec" {
     when       = destroy
+    command    = "sh '${path.module}/../../scripts/provision.sh' destroy-agent"
     on_failure = continue
-    command    = "bash \"${path.module}/../../scripts/oneclaw-provision.sh\" destroy-agent"
     environment = {
-      ONECLAW_RUN_ID            = self.output.run_id
-      ONECLAW_BASE_URL          = self.output.base_url
-      ONECLAW_AGENT_ID          = self.output.agent_id
-      ONECLAW_AGENT_API_KEY     = self.triggers_replace.agent_api_key
-      ONECLAW_POLICY_ID         = self.output.policy_id
-      ONECLAW_VAULT_ID          = self.output.vault_id
-      ONECLAW_DESTROY_KEY_ENV   = self.output.destroy_key_env
-      ONECLAW_STORED_MASTER_KEY = self.triggers_replace.stored_master_key
+      ONECLAW_DIR             = ".terraform/oneclaw-destroy"
+      ONECLAW_BASE_URL        = self.input.base_url
+      ONECLAW_AGENT_ID        = self.triggers_replace.agent_id
+      ONECLAW_VAULT_ID        = self.input.vault_id
+      ONECLAW_DESTROY_KEY_ENV = self.input.destroy_key_env
+      ONECLAW_STORED_KEY      = self.triggers_replace.stored_key
     }
+  }
+  provisioner "local-exec" {
+    when        = destroy
+    command     = "sh '${path.module}/../../scripts/provision.sh' report destroy-agent"
+    environment = { ONECLAW_DIR = ".terraform/oneclaw-destroy" }
+  }
+}
+
+resource "terraform_data" "policy_step" {
+  triggers_replace = local.settings
+  lifecycle {
+    replace_triggered_by = [terraform_data.agent.id]
   }
 
   provisioner "local-exec" {
-    when    = destroy
-    command = "bash \"${path.module}/../../scripts/oneclaw-provision.sh\" report destroy-agent"
-    environment = {
-      ONECLAW_RUN_ID = self.output.run_id
+    command    = "sh '${local.script}' policy"
+    on_failure = continue
+    environment = merge(local.env, {
+      ONECLAW_API_KEY          = var.api_key
+      ONECLAW_VAULT_ID         = terraform_data.vault.triggers_replace.vault_id
+      ONECLAW_AGENT_ID         = terraform_data.agent.triggers_replace.agent_id
+      ONECLAW_DELETE_AGENT_IDS = join(" ", concat(terraform_data.discovered.triggers_replace.previous_agents, terraform_data.agent.triggers_replace.orphans))
+      ONECLAW_BODY = jsonencode({
+        secret_path_pattern = var.policy_path
+        principal_type      = "agent"
+        principal_id        = terraform_data.agent.triggers_replace.agent_id
+        permissions         = var.policy_permissions
+      })
+    })
+  }
+  provisioner "local-exec" {
+    command     = "sh '${local.script}' report policy"
+    environment = local.env
+  }
+}
+
+resource "terraform_data" "policy" {
+  triggers_replace = { policy_id = local.policy_id }
+  lifecycle {
+    ignore_changes       = [triggers_replace]
+    replace_triggered_by = [terraform_data.policy_step.id]
+    postcondition {
+      condition     = self.triggers_replace.policy_id != ""
+      error_message = "1Claw's answer named no policy for the new agent. Apply again (the policy step runs again)."
     }
+  }
+  provisioner "local-exec" {
+    command = "rm -f '${local.dir}/policy.json'"
   }
 }

@@ -126,6 +126,32 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.deepEqual(listing.vaults, ['coder-workspace', 'empty-sandbox', 'finance-prod', 'shared-config']);
   });
 
+  it('shows a vault the agent cannot read as a short "No access" row, with the reason in its tooltip', async function () {
+    const result = await checkpoint<{ clipped: boolean; tooltip: string }>('no-access');
+    assert.equal(result.clipped, false, 'the row label is cut off at the default sidebar width');
+    assert.match(result.tooltip, /no policy that lets it read secrets in this vault/);
+  });
+
+  it('says in the status bar when the quota runs low and when it is used up, with a billing link', async function () {
+    this.timeout(60_000);
+    try {
+      await admin('POST', '/quota', { quota: { limit: 1000, used: 850 } });
+      await vscode.commands.executeCommand('oneclaw.refresh');
+      const warning = await checkpoint<{ status: string; tooltip: string; links: string[] }>('quota', { expect: 'quota 85 %', tooltipHas: 'Quota:', shot: 'quota-warning' });
+      assert.match(warning.tooltip, /850 of 1,000 requests this month/);
+      assert.ok(warning.links.some((l) => /\/settings\/billing$/.test(l)), `links: ${warning.links.join(', ')}`);
+      await admin('POST', '/quota', { quota: { limit: 1000, used: 1000, creditBalanceCents: 0 } });
+      await vscode.commands.executeCommand('oneclaw.refresh');
+      const used = await checkpoint<{ status: string; tooltip: string; links: string[] }>('quota', { expect: 'Quota used up', tooltipHas: 'quota is used up', shot: 'quota-used-up' });
+      assert.match(used.tooltip, /402 Payment Required/);
+      assert.equal(api.state, 'connected', 'the connection itself stays up');
+    } finally {
+      await admin('POST', '/quota', { quota: { limit: 1000, used: 0 } });
+      await vscode.commands.executeCommand('oneclaw.refresh');
+      await admin('POST', '/quota', { quota: null });
+    }
+  });
+
   it("runs a tree item's context-menu action (Copy Path)", async function () {
     await vscode.env.clipboard.writeText('before');
     const result = await checkpoint<{ entries: string[] }>('context-menu');
@@ -269,7 +295,8 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     }
     assert.equal(modals.length, 1, 'the extension asked for a modal confirmation through the shared API object');
     assert.match(modals[0]!.message, /Revoke this workspace's 1Claw access\?/);
-    assert.deepEqual(modals[0]!.items, ['Revoke and Delete Agent…', 'Revoke Without Deleting Agent']);
+    // The first button is the default (Enter): the least destructive choice (issue 19.6).
+    assert.deepEqual(modals[0]!.items, ['Revoke Without Deleting Agent', 'Revoke and Delete Agent…']);
     assert.equal(typed.passwordInput, true, 'the human key is asked for in a password box');
     await withTimeout('the revoke command to finish', revoking, 30_000);
     await waitForState(api, (kind) => kind === 'revoked', 'the state to become revoked', 15_000);
@@ -284,11 +311,13 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     const claude = JSON.parse(fs.readFileSync(path.join(os.homedir(), '.claude.json'), 'utf8')) as { mcpServers?: Record<string, unknown> };
     assert.equal(claude.mcpServers?.['1claw'], undefined, 'the Claude Code entry was removed');
 
+    await vscode.commands.executeCommand('workbench.action.closePanel'); // the Output view, from an earlier step
     const revoked = await checkpoint<{ status: string; welcome: string; notifications: string[]; titleActions: string[] }>('revoked');
     assert.match(revoked.status, /1Claw: Revoked/);
     // Context keys: Refresh needs oneclaw.configured, Filter needs oneclaw.connected.
     assert.ok(!revoked.titleActions.includes('Refresh') && !revoked.titleActions.includes('Filter Secret Paths…'), `view title actions: ${revoked.titleActions.join(', ')}`);
-    assert.match(revoked.welcome, /access was revoked/);
+    // Issue 19.5: the welcome view says what is true (here: the agent was deleted).
+    assert.match(revoked.welcome, /You revoked this workspace's 1Claw access and deleted its agent/);
     // Remembered for the workspace: nothing enrols it again until the user bootstraps.
     const memory = JSON.parse(fs.readFileSync(path.join(os.homedir(), '.1claw', 'revoked.json'), 'utf8')) as { revoked: Array<{ fingerprint: string; cleared_at?: string }> };
     assert.equal(memory.revoked.filter((e) => e.cleared_at === undefined).length, 1);

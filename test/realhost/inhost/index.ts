@@ -8,6 +8,8 @@ import { report } from './support';
 const SUITES: Record<string, string> = {
   agent: 'agent.test.js',
   bootstrap: 'bootstrap.test.js',
+  signin: 'signin.test.js',
+  keys: 'keys.test.js',
 };
 
 /** Prints each result as it happens and forwards it to the runner. */

@@ -40,8 +40,10 @@ export class Artefacts {
     this.findings.push(...findInText(dom.text, canaries, `DOM text of state "${state}"`), ...findInText(dom.html, canaries, `DOM markup of state "${state}"`));
     // Input values: the human key the test types is expected in the password box while it is
     // open; once the box has closed the extension must have wiped it, so anywhere else it is a leak.
+    // The same for keys typed into the agent-key box (states named "typed-…").
     for (const finding of findInText(dom.inputs, canaries, `input values of state "${state}"`)) {
-      (finding.kind === 'human key' && state === 'revoke-human-key' ? this.typedByTest : this.findings).push(finding);
+      const typed = (finding.kind === 'human key' && state === 'revoke-human-key') || ((finding.kind === 'human key' || finding.kind === 'agent key') && state.startsWith('typed-'));
+      (typed ? this.typedByTest : this.findings).push(finding);
     }
     await this.noteNotifications();
     this.states.push(base);

@@ -13,7 +13,8 @@ export interface Locator {
   nth(index: number): Locator;
   count(): Promise<number>;
   locator(selector: string): Locator;
-  filter(options: { hasText?: string | RegExp; has?: Locator }): Locator;
+  filter(options: { hasText?: string | RegExp; has?: Locator; visible?: boolean }): Locator;
+  and(other: Locator): Locator;
   textContent(options?: { timeout?: number }): Promise<string | null>;
   innerText(options?: { timeout?: number }): Promise<string>;
   allInnerTexts(): Promise<string[]>;
@@ -25,6 +26,8 @@ export interface Locator {
   focus(options?: { timeout?: number }): Promise<void>;
   scrollIntoViewIfNeeded(options?: { timeout?: number }): Promise<void>;
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
+  evaluate<R>(fn: (element: any) => R | Promise<R>): Promise<R>;
+  evaluateAll<R>(fn: (elements: any[]) => R | Promise<R>): Promise<R>;
 }
 
 export interface ConsoleMessage {
@@ -49,12 +52,15 @@ export interface Page {
   waitForTimeout(ms: number): Promise<void>;
   close(): Promise<void>;
   isClosed(): boolean;
+  url(): string;
+  context(): BrowserContext;
 }
 
 export interface BrowserContext {
   pages(): Page[];
   newPage(): Promise<Page>;
   grantPermissions(permissions: string[], options?: { origin?: string }): Promise<void>;
+  waitForEvent(event: 'page', options?: { timeout?: number }): Promise<Page>;
 }
 
 export interface Browser {

@@ -1,7 +1,8 @@
-// Drives the VS Code workbench from the page: the 1Claw status bar item, the 1Claw Vaults tree,
-// context menus, quick inputs, notifications, and full DOM dumps for leak scans. Selectors are
-// VS Code's own (monaco list rows, quick input), checked on 1.139. (Modal dialogs cannot be
-// driven from the page while extension tests run: the workbench refuses to show them.)
+// Drives the VS Code workbench from the page: the 1Claw status bar item, the Vaults tree,
+// context menus, quick inputs, notifications, modal dialogs, hovers, and full DOM dumps for leak
+// scans. Selectors are VS Code's own (monaco list rows, quick input, dialog box), checked on 1.139.
+// (Modal dialogs appear only in a workbench without extension tests: while they run, the workbench
+// refuses to show them; the `dialog` scenario runs without them.)
 import type { Locator, Page } from './playwright';
 import { waitFor } from './procs';
 
@@ -10,8 +11,9 @@ declare const document: any;
 
 /** The status bar item's DOM id is "<publisher>.<name>.<item id>"; an attribute selector avoids escaping the leading digit. */
 export const STATUS_ITEM = '[id="1claw.vscode-1claw.oneclaw.status"]';
-export const TREE = '.monaco-list[aria-label="1Claw Vaults"]';
-const VIEW_PANE = '.pane:has(.pane-header[aria-label*="1Claw Vaults"]), .pane:has(.pane-header .title:text-is("1Claw Vaults"))';
+/** The view is named "Vaults" (its container is "1Claw": VS Code titles it "1Claw: Vaults"). */
+export const TREE = '.monaco-list[aria-label="Vaults"]';
+const VIEW_PANE = '.pane:has(.monaco-list[aria-label="Vaults"]), .pane:has(.pane-header .title:text-is("Vaults"))';
 
 export async function statusText(page: Page): Promise<string> {
   const item = page.locator(STATUS_ITEM);
@@ -214,18 +216,16 @@ export async function renderedRows(page: Page): Promise<string[]> {
 }
 
 /**
- * The 1Claw Vaults view's title actions. With more than one view in the 1Claw container (MCP
- * Clients), VS Code shows them in the view's pane header, and only while the pointer is over the
- * pane (a view alone in its container has them in the side bar's title instead). Only meaningful
- * while the 1Claw container is open.
+ * The 1Claw Vaults view's title actions. Alone in its container (not connected: the Access and
+ * Audit Log views are hidden) VS Code shows them in the side bar's title; beside those views, in
+ * its own pane header (visible while the pane is hovered). Only meaningful while the container is open.
  */
-const VAULTS_HEADER = '.part.sidebar .pane-header:has-text("1Claw Vaults")';
-export const VIEW_ACTIONS = `${VAULTS_HEADER} .actions .action-label, .part.sidebar .composite.title .title-actions .action-label`;
+export const VIEW_ACTIONS = `.part.sidebar .composite.title .title-actions .action-label, .part.sidebar .pane:has(.pane-header .title:text-is("1Claw Vaults")) > .pane-header .actions .action-label`;
 
 export async function collapseAll(page: Page): Promise<void> {
-  const header = page.locator(VAULTS_HEADER).first();
-  if ((await header.count()) > 0) await header.hover();
-  await page.locator(`${VAULTS_HEADER} .actions .action-label[aria-label="Collapse All"], .part.sidebar .composite.title .title-actions .action-label[aria-label="Collapse All"]`).first().click();
+  // Pane-header actions show only while the pane is hovered.
+  await page.locator(VIEW_PANE).first().hover();
+  await page.locator(VIEW_ACTIONS).and(page.locator('[aria-label="Collapse All"]')).filter({ visible: true }).first().click();
   await waitFor('the 1Claw tree to collapse', async () => (await page.locator(`${ROWS}[aria-level="2"]`).count()) === 0, 10_000, 100);
 }
 
@@ -314,6 +314,39 @@ export async function closeNotificationCenter(page: Page): Promise<void> {
   await page.locator('.notifications-center').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
+/** Hovers `target` and returns the text of the hover that appears (and contains `hasText`), and its links. */
+export async function hoverText(page: Page, target: Locator, hasText: string | RegExp, timeoutMs = 10_000): Promise<{ text: string; links: string[] }> {
+  await target.hover();
+  const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible').filter({ hasText });
+  await hover.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const links = await hover.first().locator('a').evaluateAll((anchors: Array<{ getAttribute(n: string): string | null }>) => anchors.map((a) => a.getAttribute('href') ?? a.getAttribute('data-href') ?? ''));
+  return { text: normalise(await hover.first().innerText()), links: links.filter(Boolean) };
+}
+
+/** A modal dialog box, as the workbench renders it outside extension tests. */
+export const DIALOG = '.monaco-dialog-box';
+
+/** The open dialog's message, its buttons in screen order, and the button that has keyboard focus (what Enter presses). */
+export async function readDialog(page: Page): Promise<{ message: string; buttons: string[]; focused: string }> {
+  const box = page.locator(DIALOG).first();
+  await box.waitFor({ state: 'visible', timeout: 15_000 });
+  const message = normalise(await box.locator('.dialog-message-container').first().innerText());
+  const buttons = (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map(normalise).filter(Boolean);
+  const focused = normalise(await page.evaluate(() => String(document.activeElement?.textContent ?? ''), undefined));
+  return { message, buttons, focused };
+}
+
+/** Runs a command from the command palette (F1), by its full title. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: title });
+  await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
 /** The welcome-view text of the 1Claw view (shown when the tree is empty). */
 export async function welcomeText(page: Page): Promise<string> {
   const welcome = page.locator(`${VIEW_PANE.split(',')[0]} .welcome-view-content`);
@@ -370,10 +403,12 @@ export function normalise(text: string): string {
 const MCP_CLIENTS_HEADER = '.pane-header:has-text("MCP Clients")';
 export const MCP_CLIENTS_LIST = '.monaco-list[aria-label="MCP Clients"]';
 
-/** Expands the MCP Clients view (collapsed by default; the vaults view is collapsed meanwhile) and returns its rows' text. */
+const VAULTS_HEADER = '.part.sidebar .pane-header:has(.title:text-is("Vaults"))';
+
+/** Expands the MCP Clients view (collapsed by default; the Vaults view is collapsed meanwhile) and returns its rows' text. */
 export async function showMcpClients(page: Page): Promise<string[]> {
   await openOneClawView(page);
-  const vaults = page.locator('.pane-header:has-text("1Claw Vaults")').first();
+  const vaults = page.locator(VAULTS_HEADER).first();
   if ((await vaults.getAttribute('aria-expanded')) === 'true') await vaults.click();
   const header = page.locator(MCP_CLIENTS_HEADER).first();
   await header.waitFor({ state: 'visible', timeout: 15_000 });
@@ -391,7 +426,7 @@ export async function showMcpClients(page: Page): Promise<string[]> {
 export async function hideMcpClients(page: Page): Promise<void> {
   const header = page.locator(MCP_CLIENTS_HEADER).first();
   if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-  const vaults = page.locator('.pane-header:has-text("1Claw Vaults")').first();
+  const vaults = page.locator(VAULTS_HEADER).first();
   if ((await vaults.getAttribute('aria-expanded')) !== 'true') await vaults.click();
 }
 

@@ -1,0 +1,127 @@
+// The module README against the Coder registry's rules (coder/registry AGENTS.md and
+// cmd/readmevalidation), point by point, and against the code it describes.
+import { parse } from '@cdktf/hcl2json';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MODULE_DIR } from './helpers';
+
+const README = path.join(MODULE_DIR, 'README.md');
+const SOURCE = 'registry.coder.com/1claw/oneclaw/coder';
+
+function frontMatter(text: string): { fields: Record<string, string>; body: string } {
+  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+  assert.ok(match !== null, 'README.md has no front matter between --- fences');
+  const fields: Record<string, string> = {};
+  for (const line of (match[1] ?? '').split('\n')) {
+    const field = /^([a-z_]+):\s*(.*)$/.exec(line);
+    if (field !== null) fields[field[1] ?? ''] = field[2] ?? '';
+  }
+  return { fields, body: (match[2] ?? '').trim() };
+}
+
+/** Fenced blocks with their language, in order, and the lines outside them. */
+function blocks(body: string): { fences: { lang: string; code: string; line: number }[]; prose: { text: string; line: number }[] } {
+  const fences: { lang: string; code: string; line: number }[] = [];
+  const prose: { text: string; line: number }[] = [];
+  let open: { lang: string; lines: string[]; line: number } | undefined;
+  body.split('\n').forEach((text, index) => {
+    if (text.startsWith('```')) {
+      if (open === undefined) open = { lang: text.slice(3).trim(), lines: [], line: index };
+      else {
+        fences.push({ lang: open.lang, code: open.lines.join('\n'), line: open.line });
+        open = undefined;
+      }
+    } else if (open !== undefined) open.lines.push(text);
+    else prose.push({ text, line: index });
+  });
+  assert.equal(open, undefined, 'a code block does not terminate');
+  return { fences, prose };
+}
+
+async function declaredInputs(): Promise<Set<string>> {
+  const parsed = (await parse('variables.tf', fs.readFileSync(path.join(MODULE_DIR, 'variables.tf'), 'utf8'))) as { variable: Record<string, unknown> };
+  return new Set(Object.keys(parsed.variable));
+}
+
+describe('Coder module README: registry rules', function () {
+  const text = fs.readFileSync(README, 'utf8');
+  const { fields, body } = frontMatter(text);
+  const { fences, prose } = blocks(body);
+  const headings = prose.filter((line) => /^#+/.test(line.text));
+  const firstH2 = headings.find((heading) => heading.text.startsWith('## '))?.line ?? Infinity;
+
+  it('front matter: display_name, description, icon, verified, URL-safe tags', function () {
+    for (const key of ['display_name', 'description', 'icon', 'verified', 'tags']) assert.ok((fields[key] ?? '') !== '', `front matter lacks ${key}`);
+    assert.equal(fields['verified'], 'false');
+    const tags = /^\[(.*)\]$/.exec(fields['tags'] ?? '')?.[1]?.split(',').map((tag) => tag.trim()) ?? [];
+    assert.ok(tags.length > 0 && tags.every((tag) => tag === encodeURIComponent(tag)), `tags: ${fields['tags'] ?? ''}`);
+  });
+
+  it('the icon is a permitted relative path (./ or the registry .icons) to a file that exists', function () {
+    const icon = fields['icon'] ?? '';
+    assert.ok(icon.startsWith('./') || icon.startsWith('../../../../.icons'), `icon ${icon}`);
+    assert.ok(fs.existsSync(path.join(MODULE_DIR, icon)), `the icon ${icon} does not exist`);
+    assert.match(fs.readFileSync(path.join(MODULE_DIR, icon), 'utf8'), /^<svg /);
+  });
+
+  it('one h1 first, a space after every #, no heading skips a level', function () {
+    assert.ok(body.startsWith('# '), 'the body must start with "# "');
+    assert.equal(headings.filter((heading) => /^# /.test(heading.text)).length, 1);
+    let level = 1;
+    for (const heading of headings) {
+      const hashes = /^(#+)( ?)/.exec(heading.text);
+      assert.equal(hashes?.[2], ' ', `no space after # in "${heading.text}"`);
+      const next = hashes?.[1]?.length ?? 0;
+      assert.ok(next <= level + 1, `"${heading.text}" skips a level`);
+      level = next;
+    }
+  });
+
+  it('the h1 section: a paragraph and exactly one tf block, with source and version', function () {
+    assert.ok(prose.some((line) => line.line < firstH2 && line.line > 0 && line.text.trim() !== '' && !line.text.startsWith('#')), 'no paragraph in the h1 section');
+    const first = fences.filter((fence) => fence.line < firstH2);
+    assert.equal(first.length, 1, 'the h1 section must have exactly one code block');
+    assert.equal(first[0]?.lang, 'tf');
+    assert.match(first[0]?.code ?? '', new RegExp(`^\\s*source\\s*=\\s*"${SOURCE}"`, 'm'));
+    assert.match(first[0]?.code ?? '', /^\s*version\s*=/m);
+  });
+
+  it('code blocks are tf, not hcl; no input or output tables (the registry generates them)', function () {
+    assert.ok(fences.every((fence) => fence.lang !== 'hcl'), 'an hcl block must be tf');
+    assert.ok(!headings.some((heading) => /^#+ (Inputs|Outputs|Variables)$/.test(heading.text)), 'input/output tables are generated by the registry');
+  });
+
+  it('one usage example per mode, each using only declared inputs and a pinned version', async function () {
+    const inputs = await declaredInputs();
+    const tf = fences.filter((fence) => fence.lang === 'tf');
+    const uses = (input: string): boolean => tf.some((fence) => new RegExp(`^\\s+${input}\\s+=`, 'm').test(fence.code));
+    for (const input of ['bootstrap', 'human_api_key', 'master_api_key', 'api_token', 'api_token_secret_env', 'extension_vsix']) assert.ok(uses(input), `no usage example sets ${input}`);
+    for (const fence of tf) {
+      const parsed = (await parse('usage.tf', fence.code)) as { module?: Record<string, Record<string, unknown>[]> };
+      for (const [name, [module]] of Object.entries(parsed.module ?? {})) {
+        if (module?.['source'] !== SOURCE) continue;
+        assert.ok(typeof module['version'] === 'string', `module "${name}" pins no version`);
+        for (const argument of Object.keys(module)) assert.ok(['source', 'version', 'count'].includes(argument) || inputs.has(argument), `README passes undeclared input ${argument}`);
+      }
+    }
+  });
+
+  it('covers security (who sees what, for how long), provisioning, scale, migration, requirements and testing', function () {
+    for (const heading of ['## Security', '## How Terraform-native provisioning works', '## Fleets: scale inputs and API calls', '## Upgrading from kmjones1979/oneclaw', '## Requirements', '## Testing']) {
+      assert.ok(headings.some((line) => line.text === heading), `no "${heading}" section`);
+    }
+    for (const claim of ['_ONECLAW_BOOTSTRAP_SESSION', 'retry_budget_seconds', 'token_ttl_hours', 'per hour', 'workspace deleted', 'not run here', 'authenticated 404']) assert.ok(body.includes(claim), `the README does not mention ${claim}`);
+  });
+
+  it('the migration table names every published input whose default or behaviour changed', function () {
+    const section = body.slice(body.indexOf('## Upgrading from kmjones1979/oneclaw'));
+    for (const input of ['human_api_key', 'bootstrap_agent_name', 'provision_vault_name', 'provision_agent_name', 'claude_config_path', 'base_url', 'mcp_host', 'token_ttl_hours', 'agent_id_1claw', 'provisioning_mode', 'policy_permissions']) {
+      assert.ok(section.includes(`\`${input}\``), `the migration table does not mention ${input}`);
+    }
+  });
+
+  it('relative links point at files that exist', function () {
+    for (const match of body.matchAll(/\]\((\.{1,2}\/[^)#]+)\)/g)) assert.ok(fs.existsSync(path.join(MODULE_DIR, match[1] ?? '')), `broken link ${match[1]}`);
+  });
+});

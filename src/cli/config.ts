@@ -15,10 +15,8 @@ export interface CliConfig {
   apiBaseUrl: string;
   mcpUrl: string;
   serverName: string;
-  /** Client ids registered where the client is present (`all`: every known client). */
+  /** Client ids registered whether present or not; `all`: every other client present here. */
   clients: string[];
-  /** Client ids registered even where the client is not present. */
-  forceClients: string[];
   credentialStyle: CredentialStyle;
   vaultName: string;
   vaultId?: string;
@@ -39,7 +37,6 @@ export const ConfigFileSchema = z.object({
   mcp_url: z.optional(url()),
   server_name: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   clients: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)))),
-  force_clients: z.optional(z.array(z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)))),
   credential_style: z.optional(z.enum(['fresh', 'static'])),
   vault_name: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   vault_id: z.optional(z.nullable(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)))),
@@ -70,7 +67,6 @@ export async function loadConfig(args: ParsedArgs, layout: OneClawHome, options:
     mcpUrl: checkedUrl('--mcp-url', single(args, 'mcp-url') ?? fromFile.mcp_url ?? registered?.mcp_url ?? pairedMcpUrl(apiBaseUrl) ?? DEFAULT_SETTINGS.mcpUrl),
     serverName,
     clients: fromFile.clients ?? ['all'],
-    forceClients: fromFile.force_clients ?? [],
     credentialStyle: style,
     vaultName: fromFile.vault_name ?? DEFAULT_SETTINGS.bootstrap.vaultName,
     vaultId: fromFile.vault_id ?? undefined,

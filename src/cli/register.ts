@@ -1,8 +1,8 @@
 /**
  * `oneclaw register [--client <id>]...` and `oneclaw unregister`: the same registrations the
- * extension makes (src/mcp/clients, planned by src/mcp/clients/plan.ts). The config's `clients`
- * are registered where present, its `force_clients` everywhere; clients named with `--client`
- * are registered whether present or not (the user asked for them).
+ * extension makes (src/mcp/clients, planned by src/mcp/clients/plan.ts). A client named — in the
+ * config's `clients` or with `--client` — is registered whether present or not (the template or
+ * the user asked for it); `"all"` adds every other client that is present here.
  */
 import type { StoredAgentRecord } from '../credentials/agentRecord';
 import type { CredentialSource } from '../credentials/state';
@@ -16,17 +16,17 @@ import { loadConfig, type CliConfig } from './config';
 import { clientContext, connectionFor, layoutOf, resolveForCli, type CliIo } from './context';
 import { vaultOf } from './workspaceAgent';
 
-/** Which clients a pass covers, and how. */
+/** Which clients a pass covers. */
 export interface ClientSelection {
-  /** Registered where present. */
-  auto: readonly string[];
-  /** Registered even where not present. */
-  always: readonly string[];
+  /** Registered whether present or not. */
+  named: readonly string[];
+  /** Every other known client too, where present (`"all"`). */
+  allPresent: boolean;
 }
 
-/** The config's selection: `clients` where present (`all`: every client), `force_clients` everywhere. */
-export function configSelection(config: Pick<CliConfig, 'clients' | 'forceClients'>): ClientSelection {
-  return { auto: config.clients, always: config.forceClients };
+/** The config's `clients`: the ids it names, and `"all"` for every client present here. */
+export function configSelection(config: Pick<CliConfig, 'clients'>): ClientSelection {
+  return { named: config.clients.filter((id) => id !== 'all'), allPresent: config.clients.includes('all') };
 }
 
 export async function registerCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -39,18 +39,16 @@ export async function registerCommand(args: ParsedArgs, io: CliIo): Promise<numb
     return 1;
   }
   const agent = await vaultOf(resolution.agent, config, io);
-  const selection = named ? { auto: [], always: named } : configSelection(config);
+  const selection = named ? { named, allPresent: false } : configSelection(config);
   return (await registerClients(config, io, agent, resolution.source, selection)) ? 0 : 1;
 }
 
 /** The mode of every known client under a selection (unknown ids are reported, not fatal). */
 export function selectionModes(selection: ClientSelection, io: CliIo): Partial<Record<ClientId, ClientMode>> {
   const modes: Partial<Record<ClientId, ClientMode>> = {};
-  const auto = new Set(selection.auto.includes('all') ? KNOWN_CLIENTS.filter((c) => !c.editorApi).map((c) => c.id) : selection.auto);
-  for (const id of [...selection.auto, ...selection.always]) {
-    if (id !== 'all' && !isClientId(id)) io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
-  }
-  for (const client of KNOWN_CLIENTS) modes[client.id] = selection.always.includes(client.id) ? 'always' : auto.has(client.id) ? 'auto' : 'never';
+  for (const id of selection.named) if (!isClientId(id)) io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
+  // The editor's own API is the extension's business: only when named (it then says so).
+  for (const client of KNOWN_CLIENTS) modes[client.id] = selection.named.includes(client.id) ? 'always' : selection.allPresent && !client.editorApi ? 'auto' : 'never';
   return modes;
 }
 

@@ -13,8 +13,7 @@
  *     "api_base_url": "https://api.1claw.co",
  *     "mcp_url": "https://mcp.1claw.co/mcp",
  *     "server_name": "1claw",
- *     "clients": ["all"],
- *     "force_clients": [],
+ *     "clients": ["claude-code", "all"],
  *     "credential_style": "fresh",
  *     "vault_name": "coder-workspace",
  *     "vault_id": null,
@@ -27,11 +26,12 @@
  *   }
  *
  * - Endpoints come from this file only; ONECLAW_BASE_URL / ONECLAW_MCP_URL are not read.
- * - `clients`: ids from src/mcp/clients/ids.ts, registered where the client is present (its
- *   binary on PATH or its config directory exists); `"all"` (the default) means every client.
- *   `force_clients`: ids registered even where absent (their config file is created). Clients:
- *   claude-code, codex, gemini, copilot, opencode, qwen, continue, kilo, cursor, windsurf, kiro,
- *   zed, antigravity ("vscode" is the extension's provider API: nothing for this command to do).
+ * - `clients`: ids from src/mcp/clients/ids.ts — claude-code, codex, gemini, copilot, opencode,
+ *   qwen, continue, kilo, cursor, windsurf, kiro, zed, antigravity ("vscode" is the extension's
+ *   provider API: nothing for this command to do). A named client is registered whether or not
+ *   it is installed yet (the template asked for it; another module may install it later); `"all"`
+ *   adds every other client that is present here (its binary on PATH or its config directory
+ *   exists), creating nothing for the absent ones. Absent key: `["all"]`.
  *   Clients that cannot hold a credential-free entry here (no helper, and the key not in
  *   ONECLAW_AGENT_API_KEY) are skipped with the reason: only the editor renews tokens.
  * - `vault_id`: serve (and enrol into) this vault; null: find or create `vault_name`.

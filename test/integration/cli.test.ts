@@ -167,7 +167,7 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     assert.equal(after.revoked_here, true);
   });
 
-  it('registers the present clients only (saying which are absent, creating nothing for them); force_clients and --client register absent ones', async () => {
+  it('"all" registers the present clients only (saying which are absent, creating nothing for them); a client named in the config or with --client is registered even where absent', async () => {
     await fs.mkdir(path.join(home, '.codex'));
     await fs.mkdir(path.join(home, '.config', 'opencode'), { recursive: true });
     const env = { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, PATH: '/usr/bin:/bin' };
@@ -179,7 +179,7 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     for (const absent of ['.gemini', '.copilot', '.qwen', '.continue', path.join('.config', 'kilo'), '.codeium', '.kiro', path.join('.config', 'zed')]) {
       assert.equal(existsSync(path.join(home, absent)), false, `created ${absent} for an absent client`);
     }
-    const forced = await runOneclaw(['workspace-start', '--config', await writeConfig({ clients: [], force_clients: ['gemini'] })], { home, env });
+    const forced = await runOneclaw(['workspace-start', '--config', await writeConfig({ clients: ['gemini'] })], { home, env });
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal((await readJson(path.join(home, '.gemini', 'settings.json'))).mcpServers['1claw'].headers.Authorization, 'Bearer ${ONECLAW_AGENT_API_KEY}');
     const named = await runOneclaw(['register', '--client', 'copilot', '--config', await writeConfig()], { home, env });

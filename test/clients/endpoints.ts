@@ -3,7 +3,11 @@
  * references expanded the way that client documents (each client file in src/mcp/clients says
  * which). Used to connect an MCP SDK client with exactly what the real client would send.
  */
+import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { listedSecretPaths } from '../emulator/testing';
 
 export interface Endpoint {
   url: string;
@@ -58,4 +62,19 @@ export async function expandReferences(id: string, headers: Record<string, strin
     out[name] = value;
   }
   return out;
+}
+
+/** Connect an MCP SDK client with exactly these headers; the secret paths list_secrets reports. */
+export async function listedPaths(endpoint: Endpoint): Promise<string[]> {
+  const client = new Client({ name: 'registration-check', version: '0.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
+  try {
+    const result = await client.callTool({ name: 'list_secrets', arguments: {} });
+    const first = (result.content as Array<{ text?: string }>)[0];
+    assert.ok(!result.isError, `list_secrets failed: ${first?.text}`);
+    // The official list_secrets answers in text ("Found N secret(s):\n- <path>  (type: …)").
+    return listedSecretPaths(first?.text ?? '');
+  } finally {
+    await client.close();
+  }
 }

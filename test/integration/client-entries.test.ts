@@ -10,8 +10,6 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
 import type { ClientContext, KnownClient } from '../../src/mcp/clients/client';
@@ -19,10 +17,9 @@ import { FILE_CLIENTS } from '../../src/mcp/clients/registry';
 import { readEntry } from '../../src/mcp/edit';
 import type { McpConnection } from '../../src/mcp/registrar';
 import { silentLogger } from '../../src/util/log';
-import { listedSecretPaths } from '../emulator/testing';
 import { startEmulator, type Emulator } from '../emulator';
 import { cliBundle } from '../support/fakeContext';
-import { entryEndpoint, expandReferences } from '../clients/endpoints';
+import { entryEndpoint, expandReferences, listedPaths } from '../clients/endpoints';
 
 describe('every client entry connects, in each credential form', function () {
   this.timeout(30_000);
@@ -53,19 +50,6 @@ describe('every client entry connects, in each credential form', function () {
   const ctx = (renewsTokens: boolean): ClientContext => ({ env: { XDG_RUNTIME_DIR: '' }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, renewsTokens });
   const connection = async (fromEnv: boolean): Promise<McpConnection> => ({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: fromEnv, keyFile: fromEnv ? undefined : path.join(home, '.1claw', 'agent.json'), token: await tokens.getToken() });
 
-  async function listed(url: string, headers: Record<string, string>): Promise<string[]> {
-    const client = new Client({ name: 'entry-check', version: '0.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-    try {
-      const result = await client.callTool({ name: 'list_secrets', arguments: {} });
-      const first = (result.content as Array<{ text?: string }>)[0];
-      assert.ok(!result.isError, `list_secrets failed: ${first?.text}`);
-      return listedSecretPaths(first?.text ?? '');
-    } finally {
-      await client.close();
-    }
-  }
-
   async function entryOf(client: KnownClient): Promise<Record<string, unknown>> {
     const text = await fs.readFile(client.configPath({ env: {}, home }), 'utf8');
     const entry = readEntry(client.format, text, { container: client.container, listKey: client.listKey, name: '1claw' });
@@ -84,7 +68,7 @@ describe('every client entry connects, in each credential form', function () {
       let entry = await entryOf(client);
       if (withEnv.credential === 'env') assert.ok(!JSON.stringify(entry).includes('eyJ') && !JSON.stringify(entry).includes('ocv_'), 'an env-reference entry holds a credential');
       let endpoint = entryEndpoint(client.id, entry);
-      assert.ok((await listed(endpoint.url, await expandReferences(client.id, endpoint.headers, variables))).includes('db/prod/password'));
+      assert.ok((await listedPaths({ url: endpoint.url, headers: await expandReferences(client.id, endpoint.headers, variables) })).includes('db/prod/password'));
 
       // The key only in ~/.1claw/agent.json: a token (file) the editor renews.
       const withToken = await registrar.register(await connection(false));
@@ -95,7 +79,7 @@ describe('every client entry connects, in each credential form', function () {
       assert.ok(!JSON.stringify(entry).includes('ocv_'), 'the agent key reached a client file');
       if (withToken.credential === 'token') assert.equal((await fs.stat(client.configPath({ env: {}, home }))).mode & 0o777, 0o600);
       endpoint = entryEndpoint(client.id, entry);
-      assert.ok((await listed(endpoint.url, await expandReferences(client.id, endpoint.headers, {}))).includes('db/prod/password'));
+      assert.ok((await listedPaths({ url: endpoint.url, headers: await expandReferences(client.id, endpoint.headers, {}) })).includes('db/prod/password'));
 
       // Outside the editor (the CLI), nothing renews a token: skipped with the reason.
       const cli = await client.registrar(ctx(false)).register(await connection(false));

@@ -8,13 +8,29 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { VAULT_HEADER, type McpTarget } from '../entries';
-import { bearer, type EntryAuth } from './fileClient';
+import type { KnownClient, PathContext } from './client';
+import { bearer, fileClient, type EntryAuth } from './fileClient';
+import type { ClientId } from './ids';
+import { xdgConfigHome } from './presence';
 
 export function remoteEntry(target: McpTarget, auth: EntryAuth): Record<string, unknown> {
   return { type: 'remote', url: target.url, headers: { Authorization: bearer(auth, { env: (v) => `{env:${v}}`, file: (f) => `{file:${f}}` }), [VAULT_HEADER]: target.vaultId }, oauth: false };
 }
 
-/** The first of `names` that exists in `dir` (the one the user keeps), else the first. */
-export function existingOrFirst(dir: string, names: readonly string[]): string {
-  return path.join(dir, names.find((name) => existsSync(path.join(dir, name))) ?? names[0]!);
+/** A client of the family: its directory under $XDG_CONFIG_HOME, the file names it reads (the first that exists is edited), its binaries. */
+export function openCodeFamilyClient(spec: { id: ClientId; label: string; dir: string; names: readonly string[]; binaries: readonly string[] }): KnownClient {
+  const dir = (ctx: PathContext) => path.join(xdgConfigHome(ctx), spec.dir);
+  const edited = (ctx: PathContext) => path.join(dir(ctx), spec.names.find((name) => existsSync(path.join(dir(ctx), name))) ?? spec.names[0]!);
+  return fileClient({
+    id: spec.id,
+    label: spec.label,
+    kind: 'terminal',
+    format: 'json',
+    container: 'mcp',
+    configPath: edited,
+    alsoReads: (ctx) => spec.names.map((name) => path.join(dir(ctx), name)).filter((file) => file !== edited(ctx)),
+    presence: { binaries: spec.binaries, markers: (ctx) => [dir(ctx)] },
+    forms: ['env', 'tokenFile'],
+    entry: remoteEntry,
+  });
 }

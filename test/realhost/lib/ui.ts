@@ -216,11 +216,11 @@ export async function renderedRows(page: Page): Promise<string[]> {
 }
 
 /**
- * The 1Claw Vaults view's title actions. Alone in its container (not connected: the Access and
+ * The Vaults view's title actions. Alone in its container (not connected: the Access and
  * Audit Log views are hidden) VS Code shows them in the side bar's title; beside those views, in
  * its own pane header (visible while the pane is hovered). Only meaningful while the container is open.
  */
-export const VIEW_ACTIONS = `.part.sidebar .composite.title .title-actions .action-label, .part.sidebar .pane:has(.pane-header .title:text-is("1Claw Vaults")) > .pane-header .actions .action-label`;
+export const VIEW_ACTIONS = `.part.sidebar .composite.title .title-actions .action-label, .part.sidebar .pane:has(.pane-header .title:text-is("Vaults")) > .pane-header .actions .action-label`;
 
 export async function collapseAll(page: Page): Promise<void> {
   // Pane-header actions show only while the pane is hovered.

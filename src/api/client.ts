@@ -261,7 +261,10 @@ export class OneClawClient {
 
   /** How long to wait before the next attempt, or undefined when it would not fit (the caller reschedules). */
   private retryDelay(err: unknown, attempt: number, deadline: number | undefined): number | undefined {
-    const wait = err instanceof ApiError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffDelay(attempt, this.retry, this.random);
+    // Retry-After is a minimum, never a licence to go faster than our own backoff (0, a past date,
+    // or a date already reached would otherwise turn every 429 into an immediate retry).
+    const backoff = backoffDelay(attempt, this.retry, this.random);
+    const wait = err instanceof ApiError && err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, backoff) : backoff;
     if (deadline !== undefined) return this.clock.now() + wait < deadline ? wait : undefined;
     // Honour the server's wish, but do not hold a call open for minutes.
     if (err instanceof ApiError && err.retryAfterMs !== undefined && wait > this.retry.maxRetryAfterMs) return undefined;

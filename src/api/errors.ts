@@ -29,11 +29,12 @@ export class ApiError extends OneClawError {
   readonly route: string;
 
   constructor(fields: ProblemFields) {
-    const what = fields.detail || fields.title || httpReason(fields.status);
-    super(`1Claw API ${fields.method} ${fields.route} failed: ${fields.status} ${what}`);
+    const title = serverText(fields.title);
+    const detail = serverText(fields.detail);
+    super(`1Claw API ${fields.method} ${fields.route} failed: ${fields.status} ${detail || title || httpReason(fields.status)}`);
     this.status = fields.status;
-    this.title = fields.title === undefined ? undefined : redact(fields.title);
-    this.detail = fields.detail === undefined ? undefined : redact(fields.detail);
+    this.title = title;
+    this.detail = detail;
     this.problemType = fields.type;
     this.retryAfterMs = fields.retryAfterMs;
     this.method = fields.method;
@@ -111,6 +112,15 @@ export function isStaleTokenError(err: unknown): err is ApiError {
   if (err.isUnauthorized) return true;
   const detail = `${err.detail ?? ''} ${err.title ?? ''}`.toLowerCase();
   return err.isForbidden && (detail.includes('token has been revoked') || detail.includes('no scopes') || detail.includes('scopes do not cover'));
+}
+
+/** The server's words, redacted, then cut: an answer of megabytes must not become a log line or a notification. */
+const MAX_SERVER_TEXT = 500;
+function serverText(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  // Bounded work first (the body may be megabytes); what is cut there lies beyond what is kept.
+  const clean = redact(text.length > 16 * MAX_SERVER_TEXT ? text.slice(0, 16 * MAX_SERVER_TEXT) : text);
+  return clean.length > MAX_SERVER_TEXT ? `${clean.slice(0, MAX_SERVER_TEXT)}…` : clean;
 }
 
 function httpReason(status: number): string {

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { OneClawClient } from '../api/client';
 import { keyFingerprint, readAgentFile } from '../credentials/agentRecord';
-import { decodeJwtClaims } from '../credentials/jwt';
+import { tokenLifetimeSeconds } from '../credentials/jwt';
 import { headersLine, isFresh, readTokenCache, writeTokenCache } from '../credentials/tokenCache';
 import { networkEnvironmentDigest, readRegistration, type HelperRegistration } from '../mcp/helper/registration';
 import { withFileLock } from '../util/files';
@@ -48,7 +48,8 @@ export async function headersCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         if (isFresh(cached, (io.now ?? Date.now)())) return cached.headersLine;
         return exchange(registration, key, remaining(), io);
       },
-      { timeoutMs: Math.max(500, remaining() - 500), staleMs: 30_000 },
+      // A helper holds the lock for its budget at most: an older lock's pid is no longer a helper.
+      { timeoutMs: Math.max(500, remaining() - 500), staleMs: 30_000, maxHoldMs: 30_000 },
     );
     io.out.headersForClaude(line);
     return 0;
@@ -86,8 +87,7 @@ async function exchange(registration: HelperRegistration, key: string, budgetMs:
   const now = (io.now ?? Date.now)();
   const response = await client.exchangeAgentKey(key);
   registerSecret(response.access_token);
-  const claims = decodeJwtClaims(response.access_token);
-  const lifetimeSeconds = response.expires_in ?? (claims?.exp && claims.iat ? claims.exp - claims.iat : 300);
+  const lifetimeSeconds = tokenLifetimeSeconds(response.access_token, response.expires_in, 300);
   const line = headersLine(response.access_token, registration.vault_id);
   await writeTokenCache(registration.token_cache, { expiresAtSeconds: Math.floor(now / 1000) + lifetimeSeconds, headersLine: line });
   return line;

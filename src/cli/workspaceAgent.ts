@@ -3,6 +3,7 @@ import { OneClawError } from '../api/errors';
 import type { AgentRecord, StoredAgentRecord } from '../credentials/agentRecord';
 import { BootstrapError, SessionRefusedError, type BootstrapResult, type HumanCredential } from '../credentials/bootstrap';
 import { Enrolment, type EnrolOutcome } from '../credentials/enrolment';
+import { tokenLifetimeSeconds } from '../credentials/jwt';
 import { defaultAgentName } from '../credentials/workspaceAccess';
 import { registerSecret } from '../util/redact';
 import * as os from 'node:os';
@@ -34,7 +35,7 @@ export async function vaultOf(agent: AgentRecord, config: CliConfig, io: CliIo, 
   if (vaults.length !== 1) throw new OneClawError(`The agent can use ${vaults.length} vaults and neither ONECLAW_VAULT_ID nor the config's vault_id says which one to serve.`);
   const stored = { ...agent, vaultId: vaults[0]!, agentId: agent.agentId ?? issued.agent_id ?? undefined };
   const now = (io.now ?? Date.now)();
-  return keepToken ? { agent: stored, token: { token: issued.access_token, expiresAt: now + (issued.expires_in ?? 300) * 1000 } } : stored;
+  return keepToken ? { agent: stored, token: { token: issued.access_token, expiresAt: now + tokenLifetimeSeconds(issued.access_token, issued.expires_in, 300) * 1000 } } : stored;
 }
 
 export type CliEnrolment = EnrolOutcome | { kind: 'session-used' };

@@ -53,7 +53,7 @@
  */
 import { UsageError, type ParsedArgs } from './args';
 import { loadConfig } from './config';
-import { layoutOf, resolveForCli, type CliIo } from './context';
+import { layoutOf, resolveForCli, revocations, type CliIo } from './context';
 import { deviceSignIn } from './humanCredential';
 import { configSelection, registerClients } from './register';
 import { enrolWorkspace, enrolledSummary, vaultOf } from './workspaceAgent';
@@ -89,6 +89,11 @@ export async function workspaceStartCommand(args: ParsedArgs, io: CliIo): Promis
       if (!enrolled) return enrolled === undefined ? 0 : 1;
       ({ agent, source } = enrolled);
     }
+  }
+  // A revoke may have run while we enrolled (it waits for the enrolment, then revokes its agent too).
+  if (await revocations(io).isKeyRevoked(agent.agentKey)) {
+    io.out.note('This workspace\'s 1Claw access was revoked meanwhile; not registering anything.');
+    return 0;
   }
   try {
     const served = await vaultOf(agent, config, io, true);

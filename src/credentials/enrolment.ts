@@ -34,7 +34,8 @@ export interface ClientCleanup {
 
 export interface EnrolmentDeps {
   layout: OneClawHome;
-  client: OneClawClient;
+  /** Absent when the API URL is unusable: a revoke then still forgets every stored key (and says what it could not do). */
+  client: OneClawClient | undefined;
   instanceId: string;
   logger?: Logger;
   clock?: Clock;
@@ -96,6 +97,7 @@ export class Enrolment {
         if (stored.kind === 'ok') return { kind: 'reused', agent: stored.agent };
       }
       const previous = request.previous?.agentId ? [request.previous.agentId] : [];
+      if (!this.deps.client) throw new Error('the 1Claw API URL is not usable');
       const result = await bootstrapWorkspaceAgent(this.deps.client, request.human, { ...request.options, instanceId: this.deps.instanceId }, {
         onStep: request.onStep,
         logger: this.logger,
@@ -124,50 +126,76 @@ export class Enrolment {
     await this.revocations.clear();
   }
 
+  /**
+   * Under the enrolment lock, so an enrolment in flight (the start script's, another window's)
+   * finishes first and its agent is revoked too, instead of being stored after the revoke. Every
+   * key stored here is forgotten and remembered, not only the one the caller knew.
+   */
   async revoke(request: RevokeRequest): Promise<RevokeReport> {
+    await ensurePrivateDir(this.deps.layout.dir, this.logger);
+    return withFileLock(this.deps.layout.agentFile, () => this.revokeLocked(request), { clock: this.clock, timeoutMs: 120_000, staleMs: 600_000 });
+  }
+
+  private async revokeLocked(request: RevokeRequest): Promise<RevokeReport> {
     const { client } = this.deps;
     const report: RevokeReport = { tokensRevoked: 0, agentDeleted: false, keyStillWorks: undefined, removed: [], stillHolding: [], problems: [] };
-    const key = request.agent?.agentKey;
-    registerSecret(key);
-    for (const token of new Set(request.tokens)) {
+    const stored = await this.storedAgents();
+    const agent = request.agent ?? stored[0];
+    const key = agent?.agentKey;
+    const keys = [...new Set([key, ...stored.map((a) => a.agentKey)].filter((k): k is string => !!k))];
+    keys.forEach(registerSecret);
+    if (!client) report.problems.push('The 1Claw API URL is not usable, so no token was revoked and no agent deleted at 1Claw.');
+    for (const token of client ? new Set(request.tokens) : []) {
       try {
-        await client.revokeToken(token);
+        await client!.revokeToken(token);
         report.tokensRevoked++;
       } catch (err) {
         if (!(err instanceof ApiError && err.isUnauthorized)) this.logger.warn(`Could not revoke a token: ${describeError(err)}`);
       }
     }
-    const deletion = key && request.human ? await this.deleteAgent(request.agent!, request.human, report) : undefined;
+    const deletion = client && agent && request.human ? await this.deleteAgent(client, agent, request.human, report) : undefined;
     report.agentDeleted = deletion === 'deleted';
 
-    const cleaned = await request.cleanup.removeEverywhere([key, ...request.tokens].filter((v): v is string => !!v));
+    const needles = [...keys, ...request.tokens];
+    const cleaned = await request.cleanup.removeEverywhere(needles);
     report.removed.push(...cleaned.removed);
     report.problems.push(...cleaned.problems);
-    for (const file of await this.cacheFilesHolding(key)) {
+    for (const file of await this.cacheFilesHolding(keys)) {
       if (await removeFile(file).catch(() => false)) report.removed.push(file);
     }
-    await this.revocations.remember(key, this.deps.instanceId);
+    for (const k of keys.length ? keys : [undefined]) await this.revocations.remember(k, this.deps.instanceId);
 
-    const needles = [key, ...request.tokens].filter((v): v is string => !!v);
-    report.stillHolding = [...(await request.cleanup.filesContaining(needles)), ...(await this.cacheFilesHolding(key))];
-    report.keyStillWorks = key ? await this.keyStillWorks(key, deletion === 'deleted' || deletion === 'gone') : undefined;
+    report.stillHolding = [...(await request.cleanup.filesContaining(needles)), ...(await this.cacheFilesHolding(keys))];
+    const works: Array<boolean | undefined> = [];
+    // The agent deleted here is checked; one not deleted still works; other stored keys are asked about.
+    for (const k of keys) works.push(client ? await this.keyStillWorks(client, k, k === key ? deletion === 'deleted' || deletion === 'gone' : true) : true);
+    report.keyStillWorks = works.includes(true) ? true : works.includes(undefined) ? undefined : works.length ? false : undefined;
     return report;
   }
 
-  /** Our cache and any other cache holding `key` (so a revoked key is not picked up again). */
-  private async cacheFilesHolding(key: string | undefined): Promise<string[]> {
+  /** The agents stored in this home (ours first, then the published module's caches). */
+  private async storedAgents(): Promise<StoredAgentRecord[]> {
+    const agents: StoredAgentRecord[] = [];
+    for (const location of cacheLocations(this.deps.layout.home)) {
+      const read = await readAgentFile(location.path);
+      if (read.kind === 'ok') agents.push(read.agent);
+    }
+    return agents;
+  }
+
+  /** Our cache and any other cache holding one of `keys` (so a revoked key is not picked up again). */
+  private async cacheFilesHolding(keys: readonly string[]): Promise<string[]> {
     const files: string[] = [];
     for (const location of cacheLocations(this.deps.layout.home)) {
       const read = await readAgentFile(location.path);
       if (read.kind === 'absent') continue;
-      if (location.kind === 'extension' || (read.kind === 'ok' && read.agent.agentKey === key)) files.push(location.path);
+      if (location.kind === 'extension' || (read.kind === 'ok' && keys.includes(read.agent.agentKey))) files.push(location.path);
     }
     return files;
   }
 
   /** 'deleted', 'gone' (1Claw no longer accepts the key: nothing to delete), or 'failed' (said in the report). */
-  private async deleteAgent(agent: AgentRecord, human: HumanCredential, report: RevokeReport): Promise<'deleted' | 'gone' | 'failed'> {
-    const { client } = this.deps;
+  private async deleteAgent(client: OneClawClient, agent: AgentRecord, human: HumanCredential, report: RevokeReport): Promise<'deleted' | 'gone' | 'failed'> {
     let agentId = agent.agentId;
     if (!agentId) {
       // Learn the agent's id from one exchange, and revoke that token at once.
@@ -202,12 +230,12 @@ export class Enrolment {
    * The truth after a revoke. A deleted (or vanished) agent's key is checked with one exchange
    * that must be refused; an agent that was not deleted keeps a working key, known without asking.
    */
-  private async keyStillWorks(key: string, check: boolean): Promise<boolean | undefined> {
+  private async keyStillWorks(client: OneClawClient, key: string, check: boolean): Promise<boolean | undefined> {
     if (!check) return true;
     try {
-      const issued = await this.deps.client.exchangeAgentKey(key);
+      const issued = await client.exchangeAgentKey(key);
       registerSecret(issued.access_token);
-      await this.deps.client.revokeToken(issued.access_token).catch(() => undefined);
+      await client.revokeToken(issued.access_token).catch(() => undefined);
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.isUnauthorized) return false;

@@ -27,6 +27,22 @@ export function decodeJwtClaims(token: string): JwtClaims | undefined {
   }
 }
 
+/** The lifetime the token states for itself (exp − iat, seconds), or undefined when it does not say. */
+export function jwtLifetimeSeconds(claims: JwtClaims | undefined): number | undefined {
+  return claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat ? claims.exp - claims.iat : undefined;
+}
+
+/**
+ * How long an issued token may be used, in seconds: `expires_in`, but never longer than the JWT
+ * says it lives (an answer claiming years would keep a dead token cached), else `fallback`.
+ */
+export function tokenLifetimeSeconds(token: string, expiresIn: number | null | undefined, fallback: number): number {
+  const own = jwtLifetimeSeconds(decodeJwtClaims(token));
+  const stated = expiresIn ?? undefined;
+  if (stated !== undefined && own !== undefined) return Math.min(stated, own);
+  return stated ?? own ?? fallback;
+}
+
 /** `agent:<uuid>` → `<uuid>`; anything else → undefined. */
 export function agentIdFromSubject(sub: string | undefined): string | undefined {
   return sub?.startsWith('agent:') ? sub.slice('agent:'.length) : undefined;

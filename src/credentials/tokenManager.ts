@@ -14,7 +14,7 @@ import { Emitter } from '../util/events';
 import { describeError, silentLogger, type Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
 import type { AgentRecord } from './agentRecord';
-import { agentIdFromSubject, decodeJwtClaims } from './jwt';
+import { agentIdFromSubject, decodeJwtClaims, jwtLifetimeSeconds } from './jwt';
 
 export type AgentIdentity = Pick<AgentRecord, 'agentKey' | 'agentId'>;
 
@@ -286,7 +286,7 @@ export class TokenManager implements Disposable {
     const now = this.clock.now();
     const claims = decodeJwtClaims(response.access_token);
     let lifetimeMs: number;
-    if (response.expires_in) lifetimeMs = response.expires_in * 1000;
+    if (response.expires_in) lifetimeMs = Math.min(response.expires_in, jwtLifetimeSeconds(claims) ?? Infinity) * 1000;
     else if (claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) lifetimeMs = (claims.exp - claims.iat) * 1000;
     else if (claims?.exp !== undefined) {
       // Only an absolute expiry: this machine's clock decides, so guard against skew.

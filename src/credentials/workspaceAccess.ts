@@ -213,15 +213,10 @@ export class WorkspaceAccess implements Disposable {
     // Stop using the agent at once; the cause (and so the welcome view) is known once the revoke has run.
     this.session.show({ kind: 'revoked', message: 'Revoking this workspace\'s 1Claw access…' });
     const human: HumanCredential | undefined = humanKey ? { kind: 'key', key: humanKey } : undefined;
-    let report: RevokeReport;
-    if (client) {
-      const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
-      const tokens = [...(token ? [token] : []), ...(await cleanup.cachedTokens())];
-      report = await enrolment.revoke({ agent: agent?.agent, tokens, human, keyFromEnvironment: agent?.source === 'environment', cleanup });
-    } else {
-      report = { tokensRevoked: 0, agentDeleted: false, keyStillWorks: undefined, removed: (await cleanup.removeEverywhere([])).removed, stillHolding: [], problems: [] };
-      await this.revocations().remember(undefined, await this.instanceId());
-    }
+    // Without an API client (an unusable URL) the revoke still forgets every stored key.
+    const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
+    const tokens = [...(token ? [token] : []), ...(await cleanup.cachedTokens())];
+    const report: RevokeReport = await enrolment.revoke({ agent: agent?.agent, tokens, human, keyFromEnvironment: agent?.source === 'environment', cleanup });
     await this.deps.secrets.delete(AGENT_SECRET_KEY);
     const cause: RevocationCause = report.agentDeleted ? 'deleted' : report.keyStillWorks === false ? 'gone' : 'kept';
     this.session.show({ kind: 'revoked', cause, message: revokedMessage(cause) });

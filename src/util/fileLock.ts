@@ -18,6 +18,11 @@ export interface LockOptions {
   timeoutMs?: number;
   /** A lock without a readable pid counts as stale after this long. */
   staleMs?: number;
+  /**
+   * For holders that never hold longer than this (the headers helper): a lock this old is stale
+   * even when its pid is alive, since that pid may since belong to another process.
+   */
+  maxHoldMs?: number;
   clock?: Clock;
 }
 
@@ -42,7 +47,7 @@ export async function withFileLock<T>(filePath: string, action: () => Promise<T>
     ours = await tryCreate(lockPath);
     if (ours !== undefined) break;
     const info = await lockInfo(lockPath);
-    if (info && isStale(info, staleMs, clock) && (await takeOver(lockPath, info, staleMs, clock))) continue;
+    if (info && isStale(info, staleMs, clock, options.maxHoldMs) && (await takeOver(lockPath, info, staleMs, clock, options.maxHoldMs))) continue;
     if (clock.now() >= deadline) {
       throw new FileSafetyError(`Timed out after ${timeoutMs} ms waiting for the lock on ${filePath}`, filePath);
     }
@@ -93,8 +98,9 @@ async function lockInfo(lockPath: string): Promise<LockInfo | undefined> {
 }
 
 /** Stale when its holder's process is gone; without a readable pid, when it is old. A live holder is never stale. */
-function isStale(info: LockInfo, staleMs: number, clock: Clock): boolean {
+function isStale(info: LockInfo, staleMs: number, clock: Clock, maxHoldMs?: number): boolean {
   if (info.pid === undefined) return clock.now() - info.mtimeMs > staleMs;
+  if (maxHoldMs !== undefined && clock.now() - info.mtimeMs > maxHoldMs) return true;
   if (info.pid === process.pid) return false;
   try {
     process.kill(info.pid, 0);
@@ -105,7 +111,7 @@ function isStale(info: LockInfo, staleMs: number, clock: Clock): boolean {
 }
 
 /** Remove the stale lock `seen` under the guard, if it is still that same stale lock. True when the caller should retry at once. */
-async function takeOver(lockPath: string, seen: LockInfo, staleMs: number, clock: Clock): Promise<boolean> {
+async function takeOver(lockPath: string, seen: LockInfo, staleMs: number, clock: Clock, maxHoldMs?: number): Promise<boolean> {
   const guard = `${lockPath}.takeover`;
   const held = await tryCreate(guard);
   if (held === undefined) {
@@ -115,7 +121,7 @@ async function takeOver(lockPath: string, seen: LockInfo, staleMs: number, clock
   }
   try {
     const now = await lockInfo(lockPath);
-    if (now && now.ino === seen.ino && isStale(now, staleMs, clock)) await fs.rm(lockPath, { force: true });
+    if (now && now.ino === seen.ino && isStale(now, staleMs, clock, maxHoldMs)) await fs.rm(lockPath, { force: true });
     return true;
   } finally {
     await fs.rm(guard, { force: true });

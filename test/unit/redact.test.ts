@@ -30,6 +30,17 @@ describe('redact', () => {
     assert.ok(!containsCredential('plain-secret-without-prefix'));
   });
 
+  it('a registered JWT sharing its header and payload start with another JWT does not stop that one being redacted whole', () => {
+    const registered = `${jwt.slice(0, jwt.lastIndexOf('.'))}.cmVnaXN0ZXJlZC1zaWduYXR1cmU`;
+    registerSecret(registered);
+    try {
+      const out = redact(`token ${jwt}`);
+      assert.equal(out, 'token [redacted JWT]');
+    } finally {
+      forgetSecret(registered);
+    }
+  });
+
   it('leaves ordinary text alone', () => {
     const text = 'Vault coder-workspace (3f2b…) has 12 secrets; policy ** read';
     assert.equal(redact(text), text);

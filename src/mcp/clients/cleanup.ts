@@ -42,20 +42,18 @@ export class KnownClientsCleanup implements ClientCleanup {
     // Our entries, under whatever name: one holding our credential, running our helper, naming
     // our token file or referencing the agent key's variable.
     const ourMarks = [...needles, this.layout.binDir, bearerFileName(''), AGENT_KEY_VARIABLE];
-    for (const client of KNOWN_CLIENTS) {
-      for (const file of client.files(this.ctx)) {
-        const entries = await containerEntries(file, client);
-        const ours = Object.entries(entries)
-          .filter(([name, value]) => names.has(name) || ourMarks.some((mark) => JSON.stringify(value).includes(mark)))
-          .map(([name]) => name);
-        for (const name of ours) {
-          try {
-            const result = await client.registrar({ ...this.ctx, serverName: name }).unregister();
-            if (result.ok) removed.push(`${client.label}: "${name}" in ${file}`);
-            else problems.push(result.detail);
-          } catch (err) {
-            problems.push(`${client.label}: could not remove "${name}" from ${file}: ${describeError(err)}`);
-          }
+    for (const { client, ctx, file } of this.clientFiles()) {
+      const entries = await containerEntries(file, client);
+      const ours = Object.entries(entries)
+        .filter(([name, value]) => names.has(name) || ourMarks.some((mark) => JSON.stringify(value).includes(mark)))
+        .map(([name]) => name);
+      for (const name of ours) {
+        try {
+          const result = await client.registrar({ ...ctx, serverName: name }).unregister();
+          if (result.ok) removed.push(`${client.label}: "${name}" in ${file}`);
+          else problems.push(result.detail);
+        } catch (err) {
+          problems.push(`${client.label}: could not remove "${name}" from ${file}: ${describeError(err)}`);
         }
       }
     }
@@ -65,7 +63,7 @@ export class KnownClientsCleanup implements ClientCleanup {
 
   async filesContaining(needles: string[]): Promise<string[]> {
     if (needles.length === 0) return [];
-    const candidates = new Set<string>([...KNOWN_CLIENTS.flatMap((c) => c.files(this.ctx)), ...this.tokenCaches, ...(await filesUnder(this.layout.dir, 3))]);
+    const candidates = new Set<string>([...this.clientFiles().map((c) => c.file), ...this.tokenCaches, ...(await filesUnder(this.layout.dir, 3))]);
     const xdg = this.ctx.env.XDG_RUNTIME_DIR;
     if (xdg && path.isAbsolute(xdg)) for (const file of await filesUnder(path.join(xdg, '1claw'), 1)) candidates.add(file);
     const holding: string[] = [];
@@ -91,6 +89,22 @@ export class KnownClientsCleanup implements ClientCleanup {
       }
     }
     return tokens;
+  }
+
+  /**
+   * Every client's file, as this environment names it and as the default environment does: a
+   * CLAUDE_CONFIG_DIR set where revoke runs (a project's terminal env, or simply not the one the
+   * entry was registered with) must not hide the entry in ~/.claude.json.
+   */
+  private clientFiles(): Array<{ client: (typeof KNOWN_CLIENTS)[number]; ctx: ClientContext; file: string }> {
+    const { CLAUDE_CONFIG_DIR: _relocated, ...defaultEnv } = this.ctx.env;
+    const files: Array<{ client: (typeof KNOWN_CLIENTS)[number]; ctx: ClientContext; file: string }> = [];
+    for (const client of KNOWN_CLIENTS) {
+      for (const ctx of [this.ctx, { ...this.ctx, env: defaultEnv }]) {
+        for (const file of client.files(ctx)) if (!files.some((f) => f.client === client && f.file === file)) files.push({ client, ctx, file });
+      }
+    }
+    return files;
   }
 
   /** Servers with a headers helper registered here (`~/.1claw/mcp-helper-<name>.json`). */

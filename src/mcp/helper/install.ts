@@ -111,6 +111,8 @@ function wrapperScript(p: WrapperInputs): string {
 # 1Claw headers helper for the MCP server "${p.serverName}" (Claude Code runs it at each connection).
 # Generated at registration; every path and URL below is fixed here, none is read from the
 # environment. Rewritten by the next registration: do not edit.
+# Where /bin/sh is bash, a project's SHELLOPTS=xtrace would trace the token to stderr.
+set +xv
 if [ "\${CLAUDE_CODE_MCP_SERVER_URL-}" != ${q(p.mcpUrl)} ]; then
   echo '1Claw headers helper: refusing to supply credentials for an MCP server other than the one it was registered for.' >&2
   exit 1
@@ -188,11 +190,15 @@ async function writeIfChanged(file: string, content: string | Buffer, mode: numb
   await writeFileAtomic(file, next, { mode, forceMode: true, dirMode: 0o700 });
 }
 
-/** Token caches of earlier keys for this server: their agent is no longer registered. */
+/**
+ * Token caches (and their locks) of earlier keys for this server: their agent is no longer
+ * registered. Exactly this server's names: "1claw" must not take "1claw-staging"'s cache, and
+ * the current cache's lock may be held by a helper at this moment.
+ */
 async function removeStaleCaches(dir: string, serverName: string, keep: string): Promise<void> {
-  const prefix = `mcp-token-${serverName}-`;
+  const ours = new RegExp(`^mcp-token-${serverName.replace(/[^A-Za-z0-9_-]/g, '\\$&')}-[0-9a-f]{12}(\\.lock)?$`);
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     const file = path.join(dir, name);
-    if (name.startsWith(prefix) && file !== keep) await removeFile(file).catch(() => false);
+    if (ours.test(name) && file !== keep && file !== `${keep}.lock`) await removeFile(file).catch(() => false);
   }
 }

@@ -216,7 +216,7 @@ export async function renderedRows(page: Page): Promise<string[]> {
 }
 
 /**
- * The 1Claw Vaults view's title actions. Alone in its container (not connected: the Access and
+ * The Vaults view's title actions. Alone in its container (not connected: the Access and
  * Audit Log views are hidden) VS Code shows them in the side bar's title; beside those views, in
  * its own pane header (visible while the pane is hovered). Only meaningful while the container is open.
  */

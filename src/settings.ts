@@ -4,9 +4,12 @@
  */
 import { checkServiceUrl, normaliseBaseUrl } from './api/url';
 import type { WorkspaceEnvironment } from './credentials/environment';
+import { CLIENT_IDS, CLIENT_MODES, type ClientId, type ClientMode } from './mcp/clients/ids';
 
-export type McpClientId = 'editor' | 'claudeCode' | 'cursorFile';
 export type CredentialStyle = 'fresh' | 'static';
+
+/** Per-client modes; a client not named is `auto` (registered where it is present). */
+export type McpClientModes = Readonly<Partial<Record<ClientId, ClientMode>>>;
 
 export interface BootstrapSettings {
   vaultName: string;
@@ -20,7 +23,7 @@ export interface ExtensionSettings {
   apiBaseUrl: string;
   mcpUrl: string;
   dashboardUrl: string;
-  mcpClients: McpClientId[];
+  mcpClients: McpClientModes;
   credentialStyle: CredentialStyle;
   serverName: string;
   refreshMarginSeconds: number;
@@ -37,7 +40,7 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   apiBaseUrl: 'https://api.1claw.co',
   mcpUrl: 'https://mcp.1claw.co/mcp',
   dashboardUrl: 'https://1claw.xyz',
-  mcpClients: ['editor', 'claudeCode'],
+  mcpClients: {},
   credentialStyle: 'fresh',
   serverName: '1claw',
   refreshMarginSeconds: 60,
@@ -89,8 +92,6 @@ export function sanitiseSettings(raw: RawSettings): ExtensionSettings {
   const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback);
   const number = (value: unknown, fallback: number, min: number, max: number) =>
     typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
-  const rawClients = raw.mcpClients;
-  const clients = Array.isArray(rawClients) ? rawClients.filter((c): c is McpClientId => c === 'editor' || c === 'claudeCode' || c === 'cursorFile') : d.mcpClients;
   const rawPermissions = raw.bootstrap?.permissions;
   const permissions = Array.isArray(rawPermissions) ? rawPermissions.filter((p): p is string => p === 'read' || p === 'write') : d.bootstrap.permissions;
   const serverName = text(raw.serverName, d.serverName);
@@ -98,7 +99,7 @@ export function sanitiseSettings(raw: RawSettings): ExtensionSettings {
     apiBaseUrl: text(raw.apiBaseUrl, d.apiBaseUrl),
     mcpUrl: text(raw.mcpUrl, d.mcpUrl),
     dashboardUrl: text(raw.dashboardUrl, d.dashboardUrl),
-    mcpClients: [...new Set(clients)],
+    mcpClients: clientModes(raw.mcpClients),
     credentialStyle: raw.credentialStyle === 'static' ? 'static' : 'fresh',
     serverName: /^[A-Za-z0-9_-]{1,64}$/.test(serverName) ? serverName : d.serverName,
     refreshMarginSeconds: number(raw.refreshMarginSeconds, d.refreshMarginSeconds, 5, 3600),
@@ -111,4 +112,36 @@ export function sanitiseSettings(raw: RawSettings): ExtensionSettings {
       tokenTtlSeconds: number(raw.bootstrap?.tokenTtlSeconds, d.bootstrap.tokenTtlSeconds, 60, 86_400),
     },
   };
+}
+
+/** The mode `modes` gives a client (a client not named is `auto`). */
+export function clientMode(modes: McpClientModes, id: ClientId): ClientMode {
+  return modes[id] ?? 'auto';
+}
+
+/**
+ * `oneclaw.mcp.clients`: an object of per-client modes. The list of earlier versions still works:
+ * it named the clients to register (`editor` — this editor's own chat —, `claudeCode`,
+ * `cursorFile`), so those it leaves out stay off, `cursorFile` forces `~/.cursor/mcp.json`, and the
+ * clients it could not name are `auto`.
+ */
+export function clientModes(raw: unknown): McpClientModes {
+  if (Array.isArray(raw)) {
+    const listed = new Set(raw.filter((v): v is string => typeof v === 'string'));
+    const modes: Partial<Record<ClientId, ClientMode>> = {};
+    if (!listed.has('editor')) modes.vscode = 'never';
+    if (!listed.has('editor')) modes.cursor = 'never';
+    if (!listed.has('claudeCode')) modes['claude-code'] = 'never';
+    if (listed.has('cursorFile')) modes.cursor = 'always';
+    return modes;
+  }
+  if (typeof raw !== 'object' || raw === null) return {};
+  const modes: Partial<Record<ClientId, ClientMode>> = {};
+  for (const id of CLIENT_IDS) {
+    const value: unknown = Object.prototype.hasOwnProperty.call(raw, id) ? (raw as Record<string, unknown>)[id] : undefined;
+    if ((CLIENT_MODES as readonly unknown[]).includes(value)) modes[id] = value as ClientMode;
+    else if (value === true) modes[id] = 'always';
+    else if (value === false) modes[id] = 'never';
+  }
+  return modes;
 }

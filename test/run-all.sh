@@ -82,6 +82,18 @@ install_claude() {
   export ONECLAW_CLAUDE_BIN="$bin"
 }
 stage "install the Claude Code CLI (cached)" install_claude
+# The other AI-client CLIs the client matrix reads our entries back with (pinned; cached). A client
+# that cannot be installed is listed as NOT RUN with the reason, and its cells say so.
+install_clients() {
+  bash test/support/setup-clients.sh >"$results_dir/client-bins.tsv" || return 1
+  export ONECLAW_CLIENT_BINS="$PWD/$results_dir/client-bins.tsv"
+  if grep -q $'\tNOT RUN\t' "$ONECLAW_CLIENT_BINS"; then
+    echo "not installed (their matrix cells are NOT RUN):"
+    grep $'\tNOT RUN\t' "$ONECLAW_CLIENT_BINS"
+  fi
+  return 0
+}
+stage "install the AI client CLIs (cached)" install_clients
 node_tests() {
   mocha --config test/.mocharc.json 2>&1 | tee "$results_dir/node-tests.log"
 }
@@ -98,6 +110,11 @@ else
 fi
 stage "package the .vsix" bash -c 'ONECLAW_VSIX=test-results/oneclaw.vsix npm run --silent package'
 stage "reliability: faults and hostile input" mocha --timeout 120000 --exit 'out/test/reliability/**/*.test.js'
+# Every AI client × (written, read back by the real client, real connection, removed on revoke, no key on disk).
+client_matrix() {
+  ONECLAW_MATRIX_OUT="$results_dir/client-matrix.txt" mocha --timeout 600000 --exit 'out/test/clients/**/*.test.js' 2>&1 | tee "$results_dir/client-matrix.log"
+}
+stage "client matrix: real AI clients against our entries" client_matrix
 # Real VS Code server + headless Chromium: in-host suites, UI, `npm start` (installs its toolchain on first use).
 stage "real host: VS Code server + Chromium" env ONECLAW_REALHOST_SKIP_BUILD=1 bash test/realhost/run.sh
 # The Coder module: static checks, real Terraform against the emulator (the sub-modules' own

@@ -15,6 +15,7 @@ export interface CliConfig {
   apiBaseUrl: string;
   mcpUrl: string;
   serverName: string;
+  /** Client ids registered whether present or not; `all`: every other client present here. */
   clients: string[];
   credentialStyle: CredentialStyle;
   vaultName: string;
@@ -65,7 +66,7 @@ export async function loadConfig(args: ParsedArgs, layout: OneClawHome, options:
     // An MCP URL nobody chose follows the API onto the same 1Claw domain (.co or .xyz).
     mcpUrl: checkedUrl('--mcp-url', single(args, 'mcp-url') ?? fromFile.mcp_url ?? registered?.mcp_url ?? pairedMcpUrl(apiBaseUrl) ?? DEFAULT_SETTINGS.mcpUrl),
     serverName,
-    clients: fromFile.clients ?? ['claude-code', 'cursor'],
+    clients: fromFile.clients ?? ['all'],
     credentialStyle: style,
     vaultName: fromFile.vault_name ?? DEFAULT_SETTINGS.bootstrap.vaultName,
     vaultId: fromFile.vault_id ?? undefined,

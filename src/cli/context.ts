@@ -57,7 +57,8 @@ export async function ownerId(config: Pick<CliConfig, 'ownerMarker'>, io: CliIo)
 }
 
 export function clientContext(config: CliConfig, io: CliIo): ClientContext {
-  return { env: io.env, home: io.home, serverName: config.serverName, style: config.credentialStyle, cliSource: io.cliSource, logger: io.out.logger, claudeBinary: io.claudeBinary, node: io.node };
+  // Nothing renews a token outside the editor: clients that could only carry one are skipped.
+  return { env: io.env, home: io.home, serverName: config.serverName, style: config.credentialStyle, cliSource: io.cliSource, logger: io.out.logger, renewsTokens: false, claudeBinary: io.claudeBinary, node: io.node };
 }
 
 export function connectionFor(config: CliConfig, io: CliIo, agent: AgentRecord & { vaultId: string }, source: CredentialSource): McpConnection {

@@ -29,7 +29,9 @@ const USAGE = `Usage: oneclaw <command> [options]
                                       approve a code in a browser, no key typed
   use-key [--vault-id <uuid>]         store an agent key you already have (ocv_…, piped in), checked first
   request-access [--name n] [--email e]  ask a 1Claw human to approve an agent for this workspace
-  register [--client <id>]...         register MCP clients (claude-code, cursor)
+  register [--client <id>]...         register MCP clients (present ones; --client forces one:
+                                      claude-code codex gemini copilot opencode qwen continue kilo
+                                      cursor windsurf kiro zed antigravity)
   unregister                          remove 1Claw's MCP entries from every known client
   revoke [--human-key-stdin]          revoke this workspace's access (deletes the agent with a human key)
   status [--json]                     where credentials come from and what is registered

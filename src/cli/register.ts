@@ -1,10 +1,14 @@
 /**
  * `oneclaw register [--client <id>]...` and `oneclaw unregister`: the same registrations the
- * extension makes (src/mcp/clients), for the clients the config or the flags name.
+ * extension makes (src/mcp/clients, planned by src/mcp/clients/plan.ts). A client named — in the
+ * config's `clients` or with `--client` — is registered whether present or not (the template or
+ * the user asked for it); `"all"` adds every other client that is present here.
  */
 import type { StoredAgentRecord } from '../credentials/agentRecord';
 import type { CredentialSource } from '../credentials/state';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
+import { isClientId, type ClientId, type ClientMode } from '../mcp/clients/ids';
+import { planClients } from '../mcp/clients/plan';
 import { KNOWN_CLIENTS, knownClient } from '../mcp/clients/registry';
 import type { RegistrationResult } from '../mcp/registrar';
 import { UsageError, type ParsedArgs } from './args';
@@ -12,36 +16,58 @@ import { loadConfig, type CliConfig } from './config';
 import { clientContext, connectionFor, layoutOf, resolveForCli, type CliIo } from './context';
 import { vaultOf } from './workspaceAgent';
 
+/** Which clients a pass covers. */
+export interface ClientSelection {
+  /** Registered whether present or not. */
+  named: readonly string[];
+  /** Every other known client too, where present (`"all"`). */
+  allPresent: boolean;
+}
+
+/** The config's `clients`: the ids it names, and `"all"` for every client present here. */
+export function configSelection(config: Pick<CliConfig, 'clients'>): ClientSelection {
+  return { named: config.clients.filter((id) => id !== 'all'), allPresent: config.clients.includes('all') };
+}
+
 export async function registerCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const config = await loadConfig(args, layoutOf(io));
-  const ids = args.values.get('client') ?? config.clients;
-  for (const id of ids) if (!knownClient(id)) throw new UsageError(`unknown client "${id}"; known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}`);
+  const named = args.values.get('client');
+  for (const id of named ?? []) if (!knownClient(id)) throw new UsageError(`unknown client "${id}"; known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}`);
   const resolution = await resolveForCli(io);
   if (resolution.kind !== 'agent') {
     io.out.note(resolution.kind === 'revoked' ? 'This workspace was revoked; run `oneclaw bootstrap` to enrol a new agent first.' : resolution.kind === 'invalid' ? resolution.problems.join(' ') : 'No agent credentials here: set ONECLAW_AGENT_API_KEY or run `oneclaw bootstrap` first.');
     return 1;
   }
   const agent = await vaultOf(resolution.agent, config, io);
-  return (await registerClients(config, io, agent, resolution.source, ids)) ? 0 : 1;
+  const selection = named ? { named, allPresent: false } : configSelection(config);
+  return (await registerClients(config, io, agent, resolution.source, selection)) ? 0 : 1;
 }
 
-/** Register with each client; true when all succeeded. Re-run at every start: unchanged entries are not rewritten. */
-export async function registerClients(config: CliConfig, io: CliIo, agent: StoredAgentRecord, source: CredentialSource, ids: readonly string[], token?: { token: string; expiresAt: number }): Promise<boolean> {
+/** The mode of every known client under a selection (unknown ids are reported, not fatal). */
+export function selectionModes(selection: ClientSelection, io: CliIo): Partial<Record<ClientId, ClientMode>> {
+  const modes: Partial<Record<ClientId, ClientMode>> = {};
+  for (const id of selection.named) if (!isClientId(id)) io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
+  // The editor's own API is the extension's business: only when named (it then says so).
+  for (const client of KNOWN_CLIENTS) modes[client.id] = selection.named.includes(client.id) ? 'always' : selection.allPresent && !client.editorApi ? 'auto' : 'never';
+  return modes;
+}
+
+/** Register with each selected client; true when none failed. Re-run at every start: unchanged entries are not rewritten. */
+export async function registerClients(config: CliConfig, io: CliIo, agent: StoredAgentRecord, source: CredentialSource, selection: ClientSelection, token?: { token: string; expiresAt: number }): Promise<boolean> {
   const ctx = clientContext(config, io);
   const connection = { ...connectionFor(config, io, agent, source), token: token?.token, tokenExpiresAt: token?.expiresAt };
+  const plan = planClients(ctx, { modes: selectionModes(selection, io) });
+  const absent = plan.filter((p) => p.mode === 'auto' && !p.wanted).map((p) => p.client.id);
   let ok = true;
-  for (const id of ids) {
-    const client = knownClient(id);
-    if (!client) {
-      io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
-      continue;
-    }
+  for (const { client, wanted } of plan) {
+    if (!wanted) continue;
     const registrar = client.registrar(ctx);
     const result: RegistrationResult = await registrar.register(connection).catch((err: unknown) => ({ ok: false, detail: `${client.label}: ${err instanceof Error ? err.message : String(err)}` }));
     io.out.note(result.detail);
     ok &&= result.ok || result.skipped === true;
     if (result.ok && token && registrar.tokenIssued) await registrar.tokenIssued(connection).catch(() => undefined);
   }
+  if (absent.length) io.out.note(`not present here (no binary on PATH, no config directory), left alone: ${absent.join(', ')}.`);
   return ok;
 }
 

@@ -4,9 +4,10 @@
  */
 import { keyFingerprint } from '../credentials/agentRecord';
 import { readTokenCache } from '../credentials/tokenCache';
-import { KNOWN_CLIENTS } from '../mcp/clients/registry';
+import { detectPresence } from '../mcp/clients/presence';
+import { FILE_CLIENTS } from '../mcp/clients/registry';
+import { readEntry } from '../mcp/edit';
 import { readRegistration } from '../mcp/helper/registration';
-import { readEntry } from '../mcp/jsonEdit';
 import { readTextFile } from '../util/files';
 import type { ParsedArgs } from './args';
 import { loadConfig } from './config';
@@ -21,16 +22,19 @@ export async function statusCommand(args: ParsedArgs, io: CliIo): Promise<number
   const cache = registration ? await readTokenCache(registration.token_cache) : undefined;
   const now = Math.floor((io.now ?? Date.now)() / 1000);
   const clients: Record<string, string> = {};
-  for (const client of KNOWN_CLIENTS) {
-    const file = client.configPath({ env: io.env, home: io.home });
-    const read = await readTextFile(file, 32 * 1024 * 1024).catch(() => undefined);
-    let entry: unknown;
-    try {
-      entry = read?.exists ? readEntry(read.text, client.container, config.serverName) : undefined;
-    } catch {
-      entry = 'unreadable';
+  for (const client of FILE_CLIENTS) {
+    let text = '';
+    for (const file of client.files({ env: io.env, home: io.home })) {
+      const read = await readTextFile(file, 32 * 1024 * 1024).catch(() => undefined);
+      if (!read?.exists) continue;
+      try {
+        if (readEntry(client.format, read.text, { container: client.container, listKey: client.listKey, name: config.serverName }) !== undefined) text = `registered in ${file}`;
+      } catch {
+        text ||= `${file} cannot be read as ${client.format.toUpperCase()}`;
+      }
+      if (text.startsWith('registered')) break;
     }
-    clients[client.id] = entry === undefined ? 'not registered' : entry === 'unreadable' ? `${file} is not valid JSON` : `registered in ${file}`;
+    clients[client.id] = text || (detectPresence(client.presence, { env: io.env, home: io.home }).present ? 'not registered' : 'not registered (not present here)');
   }
   const status = {
     state: resolution.kind === 'agent' ? 'configured' : resolution.kind === 'enrol' ? 'enrolment offered' : resolution.kind === 'invalid' ? 'invalid' : resolution.kind,

@@ -13,7 +13,7 @@
  *     "api_base_url": "https://api.1claw.co",
  *     "mcp_url": "https://mcp.1claw.co/mcp",
  *     "server_name": "1claw",
- *     "clients": ["claude-code", "cursor"],
+ *     "clients": ["claude-code", "all"],
  *     "credential_style": "fresh",
  *     "vault_name": "coder-workspace",
  *     "vault_id": null,
@@ -26,7 +26,14 @@
  *   }
  *
  * - Endpoints come from this file only; ONECLAW_BASE_URL / ONECLAW_MCP_URL are not read.
- * - `clients`: ids from src/mcp/clients/registry.ts (today "claude-code", "cursor").
+ * - `clients`: ids from src/mcp/clients/ids.ts — claude-code, codex, gemini, copilot, opencode,
+ *   qwen, continue, kilo, cursor, windsurf, kiro, zed, antigravity ("vscode" is the extension's
+ *   provider API: nothing for this command to do). A named client is registered whether or not
+ *   it is installed yet (the template asked for it; another module may install it later); `"all"`
+ *   adds every other client that is present here (its binary on PATH or its config directory
+ *   exists), creating nothing for the absent ones. Absent key: `["all"]`.
+ *   Clients that cannot hold a credential-free entry here (no helper, and the key not in
+ *   ONECLAW_AGENT_API_KEY) are skipped with the reason: only the editor renews tokens.
  * - `vault_id`: serve (and enrol into) this vault; null: find or create `vault_name`.
  * - `owner_marker`: the id in the `(oneclaw-instance:<id>)` marker of the agents this workspace
  *   creates; only agents carrying it are ever replaced. Absent: this machine's instance id.
@@ -48,7 +55,7 @@ import { UsageError, type ParsedArgs } from './args';
 import { loadConfig } from './config';
 import { layoutOf, resolveForCli, revocations, type CliIo } from './context';
 import { deviceSignIn } from './humanCredential';
-import { registerClients } from './register';
+import { configSelection, registerClients } from './register';
 import { enrolWorkspace, enrolledSummary, vaultOf } from './workspaceAgent';
 import type { HumanCredential } from '../credentials/bootstrap';
 import type { AgentRecord } from '../credentials/agentRecord';
@@ -90,7 +97,7 @@ export async function workspaceStartCommand(args: ParsedArgs, io: CliIo): Promis
   }
   try {
     const served = await vaultOf(agent, config, io, true);
-    const ok = await registerClients(config, io, served.agent, source, config.clients, served.token);
+    const ok = await registerClients(config, io, served.agent, source, configSelection(config), served.token);
     io.out.note(ok ? `ready: MCP server "${config.serverName}" at ${config.mcpUrl} for vault ${served.agent.vaultId}.` : 'done, with problems (see above).');
     return ok ? 0 : 1;
   } catch (err) {

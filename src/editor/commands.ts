@@ -56,9 +56,7 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
     },
     'oneclaw.writeCursorMcpFile': async () => {
       const config = vscode.workspace.getConfiguration('oneclaw');
-      const clients = new Set(deps.settings().mcpClients);
-      clients.add('cursorFile');
-      await config.update('mcp.clients', [...clients], vscode.ConfigurationTarget.Global);
+      await config.update('mcp.clients', { ...deps.settings().mcpClients, cursor: 'always' }, vscode.ConfigurationTarget.Global);
       await coordinator.registerAll();
       void vscode.window.showInformationMessage('1Claw wrote its entry to ~/.cursor/mcp.json for terminal agents, and keeps it current.');
     },

@@ -12,7 +12,7 @@ import { describeError, type Logger } from '../util/log';
 export const MCP_PROVIDER_ID = 'oneclaw.mcp';
 
 export class VsCodeMcpProvider implements McpRegistrar, vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition>, vscode.Disposable {
-  readonly id = 'editor';
+  readonly id = 'vscode';
   readonly tokenBound = false;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
@@ -36,7 +36,7 @@ export class VsCodeMcpProvider implements McpRegistrar, vscode.McpServerDefiniti
     if (!this.registration) return { ok: false, detail: `${this.label}: this editor has no MCP server provider API (VS Code 1.101 or later is needed).` };
     this.connection = connection;
     this.changed.fire();
-    return { ok: true, detail: `${this.label}: the 1Claw MCP server is offered to the editor's AI chat (token supplied at connect time; nothing written to disk).` };
+    return { ok: true, detail: `${this.label}: the 1Claw MCP server is offered to the editor's AI chat (token supplied at connect time; nothing written to disk).`, credential: 'editor' };
   }
 
   async unregister(): Promise<RegistrationResult> {

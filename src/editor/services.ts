@@ -10,10 +10,12 @@ import { ENV } from '../credentials/environment';
 import { RevocationMemory } from '../credentials/revocations';
 import type { ConnectionState } from '../credentials/state';
 import { WorkspaceAccess, defaultAgentName } from '../credentials/workspaceAccess';
-import { claudeCodeClient } from '../mcp/clients/claudeCode';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
-import type { ClientContext } from '../mcp/clients/client';
-import { cursorClient } from '../mcp/clients/cursor';
+import type { ClientContext, KnownClient } from '../mcp/clients/client';
+import type { ClientId } from '../mcp/clients/ids';
+import { planClients, type PlannedClient } from '../mcp/clients/plan';
+import type { Presence } from '../mcp/clients/presence';
+import { knownClient } from '../mcp/clients/registry';
 import { McpCoordinator } from '../mcp/coordinator';
 import type { McpRegistrar } from '../mcp/registrar';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../settings';
@@ -21,15 +23,16 @@ import { DisposableStore } from '../util/disposable';
 import { setListenerErrorSink } from '../util/events';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
+import { clientSummaryLines, type ClientFacts } from '../views/mcpClients';
 import { accessCommandHandlers } from './accessCommands';
 import { AccessViewProvider } from './accessView';
 import { AuditViewProvider } from './auditView';
 import { commandHandlers } from './commands';
 import { CONTEXT, ContextKeys } from './contextKeys';
-import { CursorApiRegistrar, cursorMcpApi } from './cursorMcp';
 import { detectHost, type HostKind } from './host';
 import { createLogChannel } from './logChannel';
 import { VsCodeMcpProvider } from './mcpProvider';
+import { McpClientsView, MCP_CLIENTS_VIEW, mcpClientCommands } from './mcpClientsView';
 import { MCP_SETTINGS, RECONNECT_SETTINGS, readSettings } from './settingsReader';
 import { StatusBar } from './statusBar';
 import { VaultTreeProvider } from './vaultTree';
@@ -51,10 +54,14 @@ export class Services implements vscode.Disposable {
   readonly access: WorkspaceAccess;
   readonly coordinator: McpCoordinator;
   readonly tree: VaultTreeProvider;
+  readonly clientsView: McpClientsView;
   readonly api: OneClawApi;
   private readonly host: HostKind;
   private readonly env: Record<string, string | undefined>;
   private readonly home: string;
+  private readonly vscodeProvider: VsCodeMcpProvider;
+  /** The client modes last seen, to tell which clients a settings change turned off. */
+  private modes: ExtensionSettings['mcpClients'] = readSettings().mcpClients;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     // Take the environment once; the template's human credentials leave this process's
@@ -85,9 +92,9 @@ export class Services implements vscode.Disposable {
     );
     const session = this.access.session;
 
-    const vscodeProvider = this.store.add(new VsCodeMcpProvider(this.host === 'code-server' ? 'code-server' : 'VS Code', () => session.freshToken(), logger));
+    this.vscodeProvider = this.store.add(new VsCodeMcpProvider(this.host === 'code-server' ? 'code-server' : 'VS Code', () => session.freshToken(), logger));
     this.coordinator = this.store.add(
-      new McpCoordinator(session, () => this.registrarsFor(readSettings(), vscodeProvider), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
+      new McpCoordinator(session, () => this.registrarsFor(readSettings()), logger, (problem) => void vscode.window.showWarningMessage(redact(problem))),
     );
 
     // Issue 20: what the agent may reach and what it did; each fetches only when shown or refreshed.
@@ -99,7 +106,13 @@ export class Services implements vscode.Disposable {
     this.store.add(vscode.window.createTreeView('oneclaw.access', { treeDataProvider: accessView, showCollapseAll: true }));
     this.store.add(vscode.window.createTreeView('oneclaw.audit', { treeDataProvider: auditView }));
     const contextKeys = new ContextKeys();
-    const statusBar = this.store.add(new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl }));
+    const clientsSource = { facts: () => this.clientFacts(), registrarFor: (id: ClientId) => this.registrarFor(id, readSettings()) };
+    this.clientsView = this.store.add(new McpClientsView(clientsSource));
+    this.store.add(vscode.window.createTreeView(MCP_CLIENTS_VIEW, { treeDataProvider: this.clientsView }));
+    this.store.add(this.coordinator.onDidChange(() => this.clientsView.refresh()));
+    const statusBar = this.store.add(
+      new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl, mcpClientLines: () => clientSummaryLines(this.clientsView.rows()) }),
+    );
     const filterChanged = () => {
       contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');
       treeView.description = this.tree.filter ? `filter: ${this.tree.filter}` : undefined;
@@ -141,6 +154,7 @@ export class Services implements vscode.Disposable {
       appName: vscode.env.appName,
       agentName: () => readSettings().bootstrap.agentName || defaultAgentName(this.env, os.hostname()),
     }));
+    Object.assign(handlers, mcpClientCommands({ view: this.clientsView, coordinator: this.coordinator, source: clientsSource }));
     for (const [id, handler] of Object.entries(handlers)) {
       this.store.add(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => handler(...args))));
     }
@@ -176,7 +190,8 @@ export class Services implements vscode.Disposable {
 
   /** What every file-based client registration needs; the CLI builds the same (src/cli/context.ts). */
   private clientContext(settings: ExtensionSettings): ClientContext {
-    return { env: this.env, home: this.home, serverName: settings.serverName, style: settings.credentialStyle, cliSource: path.join(this.context.extensionPath, 'dist', 'oneclaw.js'), logger: this.logger };
+    // The editor renews every token-carrying entry on each refresh (the coordinator re-registers them).
+    return { env: this.env, home: this.home, serverName: settings.serverName, style: settings.credentialStyle, cliSource: path.join(this.context.extensionPath, 'dist', 'oneclaw.js'), logger: this.logger, renewsTokens: true };
   }
 
   private registrations = new Map<string, { key: string; registrar: McpRegistrar }>();
@@ -190,21 +205,46 @@ export class Services implements vscode.Disposable {
     return registrar;
   }
 
-  /** The registrations the settings and the host call for. */
-  private registrarsFor(settings: ExtensionSettings, vscodeProvider: VsCodeMcpProvider): McpRegistrar[] {
-    const list: McpRegistrar[] = [];
-    const key = `${settings.serverName}|${settings.credentialStyle}`;
-    const ctx = this.clientContext(settings);
-    const cursorFile = () => this.kept('cursorFile', key, () => cursorClient.registrar(ctx));
-    if (settings.mcpClients.includes('editor')) {
-      if (this.host === 'cursor') {
-        const api = cursorMcpApi();
-        list.push(api ? this.kept('cursorApi', key, () => new CursorApiRegistrar(api, settings.serverName)) : cursorFile());
-      } else list.push(vscodeProvider);
+  /** Each known client with its mode and presence: what a registration pass covers. */
+  private plan(settings: ExtensionSettings): PlannedClient[] {
+    return planClients({ env: this.env, home: this.home }, { modes: settings.mcpClients, presenceOf: (client) => this.hostPresence(client) });
+  }
+
+  /** What only the editor knows: which editor it runs in. */
+  private hostPresence(client: KnownClient): Presence | undefined {
+    if (client.id === 'vscode') {
+      if (this.host === 'cursor') return { present: false, evidence: 'Cursor stubs VS Code\'s MCP provider API; Cursor gets ~/.cursor/mcp.json' };
+      return this.vscodeProvider.available ? { present: true, evidence: `running in ${this.vscodeProvider.label}` } : { present: false, evidence: 'this editor has no MCP provider API (VS Code 1.101 or later)' };
     }
-    if (settings.mcpClients.includes('claudeCode')) list.push(this.kept('claudeCode', key, () => claudeCodeClient.registrar(ctx)));
-    if (settings.mcpClients.includes('cursorFile') && !list.some((r) => r.id === 'cursorFile')) list.push(cursorFile());
-    return list;
+    // Cursor's own API cannot send headers (cursor/cursor#3536): in Cursor, its file is the registration.
+    if (client.id === 'cursor' && this.host === 'cursor') return { present: true, evidence: 'running in Cursor' };
+    return undefined;
+  }
+
+  /** The registrar of one client (the same instance while the name and style hold). */
+  private registrarFor(id: ClientId, settings: ExtensionSettings): McpRegistrar | undefined {
+    if (id === 'vscode') return this.vscodeProvider;
+    const client = knownClient(id);
+    if (!client) return undefined;
+    return this.kept(id, `${settings.serverName}|${settings.credentialStyle}`, () => client.registrar(this.clientContext(settings)));
+  }
+
+  /** The registrations the settings, the host and what is installed call for. */
+  private registrarsFor(settings: ExtensionSettings): McpRegistrar[] {
+    return this.plan(settings)
+      .filter((p) => p.wanted)
+      .map((p) => this.registrarFor(p.client.id, settings))
+      .filter((r): r is McpRegistrar => r !== undefined);
+  }
+
+  /** What the MCP Clients view and the status tooltip show. */
+  private clientFacts(): ClientFacts[] {
+    const settings = readSettings();
+    const paths = { env: this.env, home: this.home };
+    return this.plan(settings).map(({ client, mode, presence, wanted }) => {
+      const status = this.coordinator.statusOf(client.id);
+      return { id: client.id, label: client.id === 'vscode' ? this.vscodeProvider.label : client.label, mode, present: presence.present, evidence: presence.evidence, file: client.configPath(paths), wanted, last: status && { action: status.action, result: status.result } };
+    });
   }
 
   /** Fingerprints an older version kept in globalState move to ~/.1claw/revoked.json, shared with the CLI. */
@@ -221,7 +261,17 @@ export class Services implements vscode.Disposable {
       void this.access.restart();
     } else if (MCP_SETTINGS.some((s) => event.affectsConfiguration(s))) {
       this.logger.info('MCP settings changed; updating registrations.');
-      void this.coordinator.reset();
+      // Clients turned on or off: a pass adds and removes just those. A new name or style: start over.
+      const onlyClients = !event.affectsConfiguration('oneclaw.mcp.serverName') && !event.affectsConfiguration('oneclaw.mcp.credentialStyle');
+      const settings = readSettings();
+      // A client turned off loses our entry even when an earlier session wrote it.
+      const turnedOff = Object.entries(settings.mcpClients).filter(([id, mode]) => mode === 'never' && this.modes[id as ClientId] !== 'never');
+      this.modes = settings.mcpClients;
+      for (const [id] of turnedOff) {
+        const registrar = this.registrarFor(id as ClientId, settings);
+        if (registrar) void this.coordinator.unregisterOne(registrar);
+      }
+      void (onlyClients ? this.coordinator.resync() : this.coordinator.reset()).then(() => this.clientsView.refresh());
     }
   }
 

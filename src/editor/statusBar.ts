@@ -15,6 +15,8 @@ const MAX_REPAINT_MS = 60_000;
 
 export interface StatusBarSources {
   quota?: () => QuotaNotice | undefined;
+  /** Each AI client's state for the tooltip (the MCP Clients view's summary). */
+  mcpClientLines?: () => string[];
   dashboardUrl?: () => string;
   clock?: Clock;
 }
@@ -43,7 +45,7 @@ export class StatusBar implements vscode.Disposable {
 
   render(): void {
     const now = this.clock.now();
-    const view = presentStatus(this.state, { now, mcpClients: this.mcpClients(), quota: this.sources.quota?.(), dashboardUrl: this.sources.dashboardUrl?.() });
+    const view = presentStatus(this.state, { now, mcpClients: this.mcpClients(), quota: this.sources.quota?.(), dashboardUrl: this.sources.dashboardUrl?.(), mcpClientLines: this.sources.mcpClientLines?.() });
     this.item.text = view.text;
     this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
     this.item.command = view.command;

@@ -23,6 +23,8 @@ export interface ConnectionSource {
 
 export interface RegistrationStatus {
   label: string;
+  /** What the result is of: registering the entry, or removing it. */
+  action: 'register' | 'unregister';
   result: RegistrationResult;
 }
 
@@ -63,6 +65,16 @@ export class McpCoordinator implements Disposable {
     return [...this.results.values()];
   }
 
+  /** The last outcome for one client (by registrar id), if any this session. */
+  statusOf(id: string): RegistrationStatus | undefined {
+    return this.results.get(id);
+  }
+
+  /** Whether a registrar is currently registered. */
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
   get isDisconnected(): boolean {
     return this.disconnected;
   }
@@ -82,6 +94,30 @@ export class McpCoordinator implements Disposable {
   disconnect(): Promise<void> {
     this.disconnected = true;
     return this.enqueue(() => this.removeAll());
+  }
+
+  /** Register what the settings ask for now (a client turned on or off, a client appeared): unchanged entries stay. */
+  resync(): Promise<void> {
+    return this.enqueue(() => this.sync(true));
+  }
+
+  /** Register (or re-register) one client now, whatever the pass would decide. */
+  registerOne(registrar: McpRegistrar): Promise<void> {
+    return this.enqueue(async () => {
+      const connection = this.source.connection();
+      if (this.disconnected || !connection) {
+        this.results.set(registrar.id, { label: registrar.label, action: 'register', result: { ok: false, skipped: true, detail: `${registrar.label}: not registered: ${this.disconnected ? 'MCP clients are disconnected (run "1Claw: Re-register MCP Clients")' : '1Claw is not connected'}.` } });
+        this.changed.fire();
+        return;
+      }
+      await this.run(registrar, 'register', connection);
+      await this.announceToken(registrar, connection);
+    });
+  }
+
+  /** Remove one client's entry now, whether or not this session registered it. */
+  unregisterOne(registrar: McpRegistrar): Promise<void> {
+    return this.enqueue(() => this.run(registrar, 'unregister', undefined));
   }
 
   /** Settings changed: remove what we registered under the old settings, register under the new. */
@@ -153,7 +189,7 @@ export class McpCoordinator implements Disposable {
       this.signatures.delete(registrar.id);
       this.announced.delete(registrar.id);
     }
-    this.results.set(registrar.id, { label: registrar.label, result });
+    this.results.set(registrar.id, { label: registrar.label, action, result });
     if (result.ok) this.logger.info(result.detail);
     else {
       this.logger.warn(result.detail);

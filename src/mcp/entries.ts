@@ -20,14 +20,6 @@ export function claudeCodeEntry(target: McpTarget, auth: ClaudeAuth): Record<str
   return { type: 'http', url: target.url, headers: { Authorization: `Bearer ${auth.agentKey}`, [VAULT_HEADER]: target.vaultId } };
 }
 
-export type CursorAuth = { kind: 'env' } | { kind: 'token'; token: string } | { kind: 'static'; agentKey: string };
-
-/** Cursor entry (`~/.cursor/mcp.json` → `mcpServers.<name>`); Cursor expands `${env:VAR}` in headers. */
-export function cursorEntry(target: McpTarget, auth: CursorAuth): Record<string, unknown> {
-  const bearer = auth.kind === 'env' ? `\${env:${AGENT_KEY_VARIABLE}}` : auth.kind === 'token' ? auth.token : auth.agentKey;
-  return { url: target.url, headers: { Authorization: `Bearer ${bearer}`, [VAULT_HEADER]: target.vaultId } };
-}
-
 /** Where a shareable configuration says the key comes from: never the key itself. */
 export type ShareableAuth = { kind: 'env' } | { kind: 'helper'; helperPath: string } | { kind: 'placeholder'; text: string };
 

@@ -1,5 +1,6 @@
 /** What every MCP client registration implements, whether it edits a file or calls an editor API. */
 import type { SessionConnection } from '../credentials/session';
+import type { CredentialForm } from './clients/client';
 
 /** What a registration needs from the live connection (published by the session, or built by the CLI). */
 export type McpConnection = SessionConnection;
@@ -12,6 +13,8 @@ export interface RegistrationResult {
   detail: string;
   path?: string;
   backupPath?: string;
+  /** How the entry authenticates (when it was written). */
+  credential?: CredentialForm;
 }
 
 export interface McpRegistrar {

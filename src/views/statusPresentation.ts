@@ -18,6 +18,8 @@ export interface StatusPresentation {
 export interface StatusContext {
   now: number;
   mcpClients: string[];
+  /** Each AI client's state (src/views/mcpClients.ts); replaces the plain list when given. */
+  mcpClientLines?: string[];
   /** The organisation's quota, when 1Claw reports a problem with it. */
   quota?: QuotaNotice;
   /** Where billing links go (the dashboard setting); the default dashboard when absent. */
@@ -66,7 +68,7 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
         `Vault: ${escapeMarkdown(vault)}${s.vaultName ? ` · ID ${plainId(s.vaultId)}` : ''}`,
         `Agent: ${s.agentName ? escapeMarkdown(s.agentName) : s.agentId ? plainId(s.agentId) : 'unknown'}${s.agentName && s.agentId ? ` · ID ${plainId(s.agentId)}` : ''}`,
         gone ? `Token expired at ${clockTime(s.expiresAt)}; MCP clients cannot authenticate until it is renewed.` : `Token expires: ${countdown(s.expiresAt - context.now)} (${clockTime(s.expiresAt)})`,
-        `MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escapeMarkdown).join(', ') : 'none registered'}`,
+        ...(context.mcpClientLines?.length ? ['MCP clients:', ...context.mcpClientLines.map((line) => `- ${escapeMarkdown(line)}`)] : [`MCP clients: ${context.mcpClients.length ? context.mcpClients.map(escapeMarkdown).join(', ') : 'none registered'}`]),
         `Last refresh: ${clockTime(s.lastRefresh)}`,
       ];
       const text = state.kind === 'refreshing' ? (gone ? '$(sync~spin) 1Claw: Token lapsed, renewing…' : `$(sync~spin) 1Claw: ${labelText(vault)}`) : `$(shield) 1Claw: ${labelText(vault)}`;

@@ -54,6 +54,7 @@ describe('editor and module agree on every config file they edit', function () {
   async function lay(claude: string | undefined, cursor: string | undefined): Promise<void> {
     await fs.rm(home, { recursive: true, force: true });
     await fs.mkdir(path.join(home, '.cursor'), { recursive: true });
+    await fs.mkdir(path.join(home, '.claude'), { recursive: true }); // Claude Code counts as present
     if (claude !== undefined) await fs.writeFile(files()[0]!, claude);
     if (cursor !== undefined) await fs.writeFile(files()[1]!, cursor);
   }

@@ -33,6 +33,9 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
   });
   beforeEach(async () => {
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-cli-'));
+    // Claude Code and Cursor are present here (their directories exist): the config names them.
+    await fs.mkdir(path.join(home, '.claude'));
+    await fs.mkdir(path.join(home, '.cursor'));
   });
   afterEach(async () => {
     emulator.clearFaults();
@@ -143,7 +146,7 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     const { agent_id: agentId, agent_api_key: agentKey } = await readJson(path.join(home, '.1claw', 'agent.json'));
     const registered = await runOneclaw(['register', '--config', config], { home });
     assert.equal(registered.code, 0, registered.stderr);
-    assert.match(registered.stderr, /Cursor \(mcp\.json\): not written: with no editor running/, 'Cursor cannot be fresh without the key in the environment: said, not hidden');
+    assert.match(registered.stderr, /Cursor: not registered: it has no headers helper, the agent key is not in ONECLAW_AGENT_API_KEY .* nothing here to renew it/, 'Cursor cannot be fresh without the key in the environment: said, not hidden');
     const status = await runOneclaw(['status', '--json', '--config', config], { home });
     const json = JSON.parse(status.stdout);
     assert.deepEqual([json.state, json.source, json.agent_id, json.clients['claude-code'].startsWith('registered')], ['configured', 'cache-file', agentId, true]);
@@ -162,6 +165,34 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     assert.equal((await readJson(path.join(home, '.1claw', 'revoked.json'))).revoked.length, 1);
     const after = JSON.parse((await runOneclaw(['status', '--json', '--config', config], { home })).stdout);
     assert.equal(after.revoked_here, true);
+  });
+
+  it('"all" registers the present clients only (saying which are absent, creating nothing for them); a client named in the config or with --client is registered even where absent', async () => {
+    await fs.mkdir(path.join(home, '.codex'));
+    await fs.mkdir(path.join(home, '.config', 'opencode'), { recursive: true });
+    const env = { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, PATH: '/usr/bin:/bin' };
+    const run = await runOneclaw(['workspace-start', '--config', await writeConfig({ clients: ['all'] })], { home, env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /not present here .*: gemini, copilot, qwen, continue, kilo, windsurf, kiro, zed, antigravity\./);
+    assert.match((await fs.readFile(path.join(home, '.codex', 'config.toml'), 'utf8')), /\[mcp_servers\.1claw\]\nurl = ".*"\nbearer_token_env_var = "ONECLAW_AGENT_API_KEY"/);
+    assert.equal((await readJson(path.join(home, '.config', 'opencode', 'opencode.json'))).mcp['1claw'].headers.Authorization, 'Bearer {env:ONECLAW_AGENT_API_KEY}');
+    for (const absent of ['.gemini', '.copilot', '.qwen', '.continue', path.join('.config', 'kilo'), '.codeium', '.kiro', path.join('.config', 'zed')]) {
+      assert.equal(existsSync(path.join(home, absent)), false, `created ${absent} for an absent client`);
+    }
+    const forced = await runOneclaw(['workspace-start', '--config', await writeConfig({ clients: ['gemini'] })], { home, env });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal((await readJson(path.join(home, '.gemini', 'settings.json'))).mcpServers['1claw'].headers.Authorization, 'Bearer ${ONECLAW_AGENT_API_KEY}');
+    const named = await runOneclaw(['register', '--client', 'copilot', '--config', await writeConfig()], { home, env });
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal((await readJson(path.join(home, '.copilot', 'mcp-config.json'))).mcpServers['1claw'].type, 'http');
+    const status = JSON.parse((await runOneclaw(['status', '--json', '--config', await writeConfig()], { home, env })).stdout);
+    assert.match(status.clients.codex, /^registered in .*config\.toml$/);
+    assert.equal(status.clients.zed, 'not registered (not present here)');
+    // Unregister (what revoke runs) removes it from every client, present or not.
+    assert.equal((await runOneclaw(['unregister', '--config', await writeConfig()], { home, env })).code, 0);
+    assert.doesNotMatch(await fs.readFile(path.join(home, '.codex', 'config.toml'), 'utf8'), /1claw/);
+    assert.equal((await readJson(path.join(home, '.gemini', 'settings.json'))).mcpServers['1claw'], undefined);
+    assert.equal((await readJson(path.join(home, '.copilot', 'mcp-config.json'))).mcpServers['1claw'], undefined);
   });
 
   it('the headers helper: one exchange per token lifetime across many connections, concurrent ones included', async () => {

@@ -104,9 +104,11 @@ describe('the oneclaw CLI: device sign-in, existing key, access request', functi
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /must be an agent key starting with ocv_, but it is a human key/);
     assert.ok(!wrong.stderr.includes(demo.humanKey));
-    const asArgument = await runOneclaw(['use-key', demo.agentKey], { home });
+    // Key-shaped but not a live key: the run's process sampler must never see a real one in argv.
+    const argumentKey = `ocv_${'Q'.repeat(20)}argvOnlyNotIssued`;
+    const asArgument = await runOneclaw(['use-key', argumentKey], { home });
     assert.equal(asArgument.code, 2, 'a key is never an argument');
-    assert.ok(!(asArgument.stderr + asArgument.stdout).includes(demo.agentKey.slice(8)));
+    assert.ok(!(asArgument.stderr + asArgument.stdout).includes(argumentKey.slice(8)));
   });
 
   it('request-access prints the approval link and the next steps', async () => {

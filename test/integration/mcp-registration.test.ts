@@ -9,9 +9,6 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { listedSecretPaths } from '../emulator/testing';
 import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
@@ -19,17 +16,12 @@ import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/cla
 import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { AGENT_KEY_VARIABLE, shareableConfig } from '../../src/mcp/entries';
 import type { McpConnection } from '../../src/mcp/registrar';
-import { CursorApiRegistrar } from '../../src/editor/cursorMcp';
 import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
 import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
 import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { cliBundle, testNode } from '../support/fakeContext';
-
-interface Endpoint {
-  url: string;
-  headers: Record<string, string>;
-}
+import { listedPaths } from '../clients/endpoints';
 
 describe('MCP registrations connect for real', function () {
   this.timeout(30_000);
@@ -65,21 +57,6 @@ describe('MCP registrations connect for real', function () {
   });
   const claudeRegistrar = (options: { env?: Record<string, string>; style: 'fresh' | 'static' }) =>
     new ClaudeCodeRegistrar({ env: options.env ?? {}, home, serverName: '1claw', style: options.style, cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
-
-  /** Connect with exactly these headers and return the secret paths list_secrets reports. */
-  async function listedPaths(endpoint: Endpoint): Promise<string[]> {
-    const client = new Client({ name: 'registration-check', version: '0.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
-    try {
-      const result = await client.callTool({ name: 'list_secrets', arguments: {} });
-      const first = (result.content as Array<{ text?: string }>)[0];
-      assert.ok(!result.isError, `list_secrets failed: ${first?.text}`);
-      // The official list_secrets answers in text ("Found N secret(s):\n- <path>  (type: …)").
-      return listedSecretPaths(first?.text ?? '');
-    } finally {
-      await client.close();
-    }
-  }
 
   const assertDemoPaths = (paths: string[]) => {
     for (const expected of ['api-keys/stripe', 'db/prod/password']) assert.ok(paths.includes(expected), `${expected} missing from ${paths.join(', ')}`);
@@ -117,17 +94,6 @@ describe('MCP registrations connect for real', function () {
     } finally {
       provider.dispose();
     }
-  });
-
-  it('Cursor API: the registered server config connects', async () => {
-    const registered: Array<{ name: string; server: { url: string; headers?: Record<string, string> } }> = [];
-    const removed: string[] = [];
-    const registrar = new CursorApiRegistrar({ registerServer: (c) => void registered.push(c), unregisterServer: (n) => void removed.push(n) }, '1claw');
-    assert.equal((await registrar.register(await connection(false))).ok, true);
-    assert.equal(registered[0]!.name, '1claw');
-    assertDemoPaths(await listedPaths({ url: registered[0]!.server.url, headers: registered[0]!.server.headers! }));
-    await registrar.unregister();
-    assert.deepEqual(removed, ['1claw']);
   });
 
   it('Claude Code (default): the entry holds no credential, and its headers helper yields working headers', async () => {

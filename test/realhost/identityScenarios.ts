@@ -75,7 +75,7 @@ async function widenSideBar(page: Page, width = 700): Promise<void> {
 async function showPane(page: Page, title: string): Promise<void> {
   await openOneClawView(page);
   await widenSideBar(page);
-  for (const other of ['Vaults', 'Access', 'Audit Log']) {
+  for (const other of ['Vaults', 'Access', 'Audit Log', 'MCP Clients']) {
     const header = page.locator(`.part.sidebar .pane-header:has(.title:text-is("${other}"))`).first();
     if ((await header.count()) === 0) continue;
     const expanded = (await header.getAttribute('aria-expanded')) === 'true';

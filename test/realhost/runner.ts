@@ -90,6 +90,9 @@ async function runScenario(name: ScenarioName, tools: Tools, chromium: Chromium,
     ONECLAW_TEST_EMULATOR_ADMIN: emulator.adminToken,
   };
   if (name === 'agent' || name === 'dialog') {
+    // AI clients "installed" here (their config directories exist): Claude Code, Codex, OpenCode,
+    // Qwen Code. The MCP Clients view shows them registered and the ten others not present.
+    for (const dir of [path.join(dirs.home, '.claude'), path.join(dirs.home, '.codex'), path.join(dirs.xdgConfig, 'opencode'), path.join(dirs.home, '.qwen')]) fs.mkdirSync(dir, { recursive: true });
     env.ONECLAW_AGENT_API_KEY = demo.agentKey;
     env.ONECLAW_VAULT_ID = demo.vaultId;
     env.ONECLAW_AGENT_ID = demo.agentId;

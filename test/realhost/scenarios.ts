@@ -17,6 +17,7 @@ import {
   closeNotificationCenter,
   closeQuickInput,
   contextMenuAction,
+  hideMcpClients,
   hoverText,
   listingOf,
   normalise,
@@ -26,7 +27,9 @@ import {
   quickPickRows,
   readDialog,
   renderedRows,
+  resizeSideBar,
   revealPath,
+  showMcpClients,
   runFromPalette,
   DIALOG,
   statusText,
@@ -93,7 +96,7 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
       const tooltip = normalise(await hover.first().innerText());
       // The variables carry only the agent's id; the extension looks its name up once after connecting.
-      for (const part of ['1Claw: connected', 'Vault: coder-workspace · ID ', `Agent: ${emulator.demo!.agentName} · ID ${emulator.demo!.agentId}`, 'Token expires: ', 'MCP clients: code-server, Claude Code', 'Last refresh:']) {
+      for (const part of ['1Claw: connected', 'Vault: coder-workspace · ID ', `Agent: ${emulator.demo!.agentName} · ID ${emulator.demo!.agentId}`, 'Token expires: ', 'MCP clients:', '✓ code-server', '✓ Claude Code: headers helper', '✓ Codex CLI: references ONECLAW_AGENT_API_KEY', 'Not present: Cursor, Gemini CLI', 'Last refresh:']) {
         assert.ok(tooltip.includes(part), `status tooltip lacks "${part}": ${tooltip}`);
       }
       // Issue 19.8: no id in parentheses (a code span there rendered as "( uuid )").
@@ -103,6 +106,18 @@ export function agentCheckpoints(ctx: ScenarioContext): Record<string, Checkpoin
       await artefacts.capture('status-tooltip');
       await page.mouse.move(640, 400);
       return { status, titleActions: await titleActions(page) };
+    },
+
+    'mcp-clients': async () => {
+      const rows = await showMcpClients(page);
+      // A wider side bar for the picture, so every row's state reads in full; put back after.
+      await resizeSideBar(page, 140);
+      await page.mouse.move(900, 790);
+      const shot = await artefacts.capture('mcp-clients');
+      await resizeSideBar(page, -140);
+      if (ctx.readmeScreenshot) fs.copyFileSync(shot, path.join(path.dirname(ctx.readmeScreenshot), 'mcp-clients.png'));
+      await hideMcpClients(page);
+      return { rows };
     },
 
     tree: async () => {

@@ -58,7 +58,7 @@ describe('reliability: issue 13 findings in the core', function () {
   const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
 
   function access(home: string, env: Record<string, string>, options: { secrets?: MemorySecrets; settings?: Partial<ExtensionSettings>; hostname?: string } = {}): WorkspaceAccess {
-    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, mcpClients: ['editor', 'claudeCode'], ...options.settings };
+    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, mcpClients: {}, ...options.settings };
     const a = new WorkspaceAccess({
       env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
       home,

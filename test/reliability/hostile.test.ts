@@ -18,6 +18,7 @@ import { editConfigEntry, type ConfigEditOutcome } from '../../src/mcp/edit';
 import { DEFAULT_SETTINGS, resolveEndpoints, sanitiseSettings } from '../../src/settings';
 import { SecretTree, displayName } from '../../src/views/treeModel';
 import { startEmulator, type Emulator } from '../emulator';
+import { clientFileCases } from './clientFiles';
 import { printTable } from './stack';
 
 type Case = { group: string; input: string; run: () => Promise<string> };
@@ -243,7 +244,13 @@ describe('reliability: hostile input', function () {
     treeCase('markdown and codicon syntax', ['$(bug)/[click](command:x)', '**bold**/`code`']),
   ];
 
-  for (const c of [...envCases, ...settingsCases, ...apiCases, ...fileCases, ...cacheCases, ...treeCases]) {
+  // ---- every AI client's own file, through its registrar ----------------------------------
+  const clientCases = clientFileCases(
+    () => dir,
+    () => ({ url: 'https://mcp.1claw.xyz/mcp', apiBaseUrl: 'https://api.1claw.xyz', vaultId: entry.headers['X-Vault-ID'], agentKey: VALID_KEY, agentKeyFromEnv: true, token: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZ2VudDp4In0.c2ln' }),
+  );
+
+  for (const c of [...envCases, ...settingsCases, ...apiCases, ...fileCases, ...cacheCases, ...treeCases, ...clientCases]) {
     it(`${c.group}: ${c.input}`, async () => {
       let outcome = 'FAILED';
       try {

@@ -305,7 +305,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
         env: {},
         home: ws.home,
         secrets: new MemorySecrets(),
-        settings: () => ({ ...DEFAULT_SETTINGS, apiBaseUrl, mcpUrl: emulator.mcpUrl, mcpClients: ['editor'] }),
+        settings: () => ({ ...DEFAULT_SETTINGS, apiBaseUrl, mcpUrl: emulator.mcpUrl, mcpClients: { 'claude-code': 'never' } }),
         cleanup: () => new KnownClientsCleanup({ env: {}, home: ws.home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode }, ['1claw']),
         logger: silentLogger,
         clientOptions: { retry: { maxAttempts: 1 } },

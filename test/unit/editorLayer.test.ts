@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { OneClawApi } from '../../src/editor/services';
 import type { TreeNode } from '../../src/editor/vaultTree';
 import { startEmulator, type Emulator } from '../emulator';
-import { until } from '../support/waitFor';
+import { until, waitFor } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
 import { setEnvironment } from '../support/environment';
@@ -68,8 +68,11 @@ describe('editor layer (vscode stub) against the emulator', function () {
     for (const home of homes) await fs.rm(home, { recursive: true, force: true, maxRetries: 5 });
   });
 
+  /** Claude Code counts as present where it has left its directory. */
+  const withClaude = (home: string) => fs.mkdir(path.join(home, '.claude'));
+
   it('connects from the variables: status bar, context keys, registrations', async () => {
-    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId }, withClaude);
     await connected(a);
     assert.equal(statusText(), `$(shield) 1Claw: ${demo.vaultName}`);
     assert.equal(__stub.context.get('oneclaw.state'), 'connected');
@@ -182,7 +185,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
   });
 
   it('bootstraps from a typed human key and revokes with confirmation, ending "revoked"', async () => {
-    const a = await activate({});
+    const a = await activate({}, withClaude);
     await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');
     assert.equal(statusText(), '$(key) 1Claw: Set up');
     assert.equal(__stub.context.get('oneclaw.configured'), false);
@@ -233,33 +236,76 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.match(tooltip, /Next step:/);
   });
 
-  it('in Cursor: registers through Cursor\'s API with a token, and renews it on refresh', async () => {
-    const registered: Array<{ name: string; server: { url: string; headers?: Record<string, string> } }> = [];
-    const removed: string[] = [];
-    (stub as unknown as { cursor?: unknown }).cursor = { mcp: { registerServer: (c: (typeof registered)[0]) => void registered.push(c), unregisterServer: (n: string) => void removed.push(n) } };
+  it('in Cursor: writes ~/.cursor/mcp.json even where Cursor\'s API exists (it drops headers, cursor/cursor#3536)', async () => {
+    const registered: unknown[] = [];
+    (stub as unknown as { cursor?: unknown }).cursor = { mcp: { registerServer: (c: unknown) => void registered.push(c), unregisterServer: () => undefined } };
     try {
       const a = await activateAs('Cursor', { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
       await connected(a);
-      await until(() => registered.length === 1, 5_000, 'Cursor registration');
-      assert.match(registered[0]!.server.headers!.Authorization!, /^Bearer eyJ/);
-      assert.equal(__stub.mcpProviders.has('oneclaw.mcp') && (__stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): unknown[] }).provideMcpServerDefinitions().length, 0, 'the VS Code provider must stay empty in Cursor');
-      await run('oneclaw.refresh');
-      await until(() => registered.length === 2, 5_000, 're-registration after refresh');
-      assert.notEqual(registered[1]!.server.headers!.Authorization, registered[0]!.server.headers!.Authorization);
+      const file = path.join(a.home, '.cursor', 'mcp.json');
+      await until(() => a.api.mcpClients.includes('Cursor'), 5_000, 'Cursor registration');
+      const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
+      assert.equal(entry.headers.Authorization, 'Bearer ${env:ONECLAW_AGENT_API_KEY}');
+      assert.deepEqual(registered, [], 'Cursor\'s API must not be used: it cannot authenticate');
+      assert.equal((__stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): unknown[] }).provideMcpServerDefinitions().length, 0, 'the VS Code provider must stay empty in Cursor');
       await run('oneclaw.disconnectMcp');
-      assert.ok(removed.includes('1claw'));
+      assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'], undefined);
     } finally {
       delete (stub as unknown as { cursor?: unknown }).cursor;
     }
   });
 
-  it('in Cursor without its API: falls back to ~/.cursor/mcp.json', async () => {
-    const a = await activateAs('Cursor', { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+  it('in Cursor with the key only in agent.json: a short-lived token in ~/.cursor/mcp.json (0600), renewed on refresh', async () => {
+    const a = await activateAs('Cursor', {}, async (home) => {
+      await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
+      await fs.writeFile(path.join(home, '.1claw', 'agent.json'), JSON.stringify({ vault_id: demo.vaultId, agent_api_key: demo.agentKey }), { mode: 0o600 });
+    });
     await connected(a);
     const file = path.join(a.home, '.cursor', 'mcp.json');
-    await until(() => a.api.mcpClients.includes('Cursor (mcp.json)'), 5_000, 'file fallback');
-    const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
-    assert.equal(entry.headers.Authorization, 'Bearer ${env:ONECLAW_AGENT_API_KEY}');
+    await until(() => a.api.mcpClients.includes('Cursor'), 5_000, 'file registration');
+    const first = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'].headers.Authorization as string;
+    assert.match(first, /^Bearer eyJ/);
+    assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+    await run('oneclaw.refresh');
+    await waitFor('renewal on refresh', async () => JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'].headers.Authorization !== first, 5_000);
+  });
+
+  it('registers only the clients present here, and the MCP Clients view lists every client with its state and actions', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId }, async (home) => {
+      await fs.mkdir(path.join(home, '.codex'));
+      await fs.mkdir(path.join(home, '.qwen'));
+      await fs.writeFile(path.join(home, '.qwen', 'settings.json'), '{ "ui": {"theme": "Default"} }');
+    });
+    await connected(a);
+    await until(() => a.api.mcpClients.includes('Qwen Code') && a.api.mcpClients.includes('Codex CLI'), 5_000, 'present clients registered');
+    assert.deepEqual(a.api.mcpClients.sort(), ['Codex CLI', 'Qwen Code', 'VS Code']);
+    for (const absent of ['.gemini', '.copilot', '.cursor', '.kiro', '.continue', path.join('.config', 'opencode'), path.join('.config', 'zed'), '.codeium', '.claude']) {
+      assert.equal(await fs.stat(path.join(a.home, absent)).then(() => true, () => false), false, `created ${absent} for an absent client`);
+    }
+    const view = __stub.treeViews.get('oneclaw.mcpClients')!.provider as { getChildren(): Array<{ id: string; state: string }>; getTreeItem(r: unknown): { label: string; description: string; contextValue: string; tooltip: string } };
+    const rows = view.getChildren();
+    assert.equal(rows.length, 14);
+    const byId = Object.fromEntries(rows.map((r) => [r.id, view.getTreeItem(r)]));
+    assert.match(byId.codex!.description, /^registered · env reference$/);
+    assert.equal(byId.codex!.contextValue, 'mcpClient.registered');
+    assert.equal(byId.gemini!.description, 'not present');
+    assert.match(byId.gemini!.tooltip, /no `gemini` on PATH/);
+    const tooltip = (__stub.statusBarItems[0]!.tooltip as { value: string }).value;
+    assert.match(tooltip, /Codex CLI: references ONECLAW\\_AGENT\\_API\\_KEY/);
+    assert.match(tooltip, /Not present: .*Gemini CLI/);
+
+    // Register one absent client on request: it is turned on ("always") and written.
+    await run('oneclaw.mcpClients.register', rows.find((r) => r.id === 'gemini'));
+    assert.deepEqual(__stub.config['oneclaw.mcp.clients'], { gemini: 'always' });
+    const gemini = JSON.parse(await fs.readFile(path.join(a.home, '.gemini', 'settings.json'), 'utf8'));
+    assert.equal(gemini.mcpServers['1claw'].headers.Authorization, 'Bearer ${ONECLAW_AGENT_API_KEY}');
+    // Remove one: turned off ("never"), entry gone, the user's settings kept.
+    await run('oneclaw.mcpClients.remove', rows.find((r) => r.id === 'qwen'));
+    const qwen = JSON.parse(await fs.readFile(path.join(a.home, '.qwen', 'settings.json'), 'utf8'));
+    assert.equal(qwen.mcpServers?.['1claw'], undefined);
+    assert.deepEqual(qwen.ui, { theme: 'Default' });
+    assert.equal((__stub.config['oneclaw.mcp.clients'] as Record<string, string>).qwen, 'never');
+    assert.equal(view.getTreeItem(view.getChildren().find((r) => r.id === 'qwen')).description, 'off (setting)');
   });
 
   it('never wrote a key, token or secret value to the output channel or a notification', () => {
@@ -270,11 +316,11 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.equal(emulator.stats().secretValueReads, 0);
   });
 
-  async function activateAs(appName: string, env: Record<string, string>): Promise<Activation> {
+  async function activateAs(appName: string, env: Record<string, string>, setup?: (home: string) => Promise<void>): Promise<Activation> {
     const original = Object.getOwnPropertyDescriptor(stub.env, 'appName')!;
     Object.defineProperty(stub.env, 'appName', { get: () => appName, configurable: true });
     try {
-      return await activate(env);
+      return await activate(env, setup);
     } finally {
       Object.defineProperty(stub.env, 'appName', original);
     }

@@ -84,12 +84,23 @@ describe('settings sanitising', () => {
   it('falls back to defaults for wrong types and clamps numbers', () => {
     const s = sanitiseSettings({ apiBaseUrl: 42, mcpClients: ['editor', 'bogus', 'editor'], credentialStyle: 'weird', serverName: 'bad name!', refreshMarginSeconds: -5, requestTimeoutSeconds: Number.NaN, bootstrap: { permissions: ['admin'], tokenTtlSeconds: 10 ** 9 } });
     assert.equal(s.apiBaseUrl, DEFAULT_SETTINGS.apiBaseUrl);
-    assert.deepEqual(s.mcpClients, ['editor']);
+    // The list of earlier versions: `editor` kept, Claude Code (not listed) off, new clients auto.
+    assert.deepEqual(s.mcpClients, { 'claude-code': 'never' });
     assert.equal(s.credentialStyle, 'fresh');
     assert.equal(s.serverName, '1claw');
     assert.equal(s.refreshMarginSeconds, 5);
     assert.equal(s.requestTimeoutSeconds, 15);
     assert.deepEqual(s.bootstrap.permissions, ['read']);
     assert.equal(s.bootstrap.tokenTtlSeconds, 86_400);
+  });
+
+  it('oneclaw.mcp.clients: per-client modes, unknown ids and values dropped; lists of earlier versions mapped', () => {
+    assert.deepEqual(sanitiseSettings({ mcpClients: { gemini: 'never', codex: 'always', zed: true, kiro: false, bogus: 'always', cursor: 'sometimes', ['__proto__' as string]: 'always' } }).mcpClients, { codex: 'always', gemini: 'never', kiro: 'never', zed: 'always' });
+    assert.deepEqual(sanitiseSettings({ mcpClients: {} }).mcpClients, {});
+    assert.deepEqual(sanitiseSettings({}).mcpClients, {});
+    assert.deepEqual(sanitiseSettings({ mcpClients: ['editor', 'claudeCode'] }).mcpClients, {}, 'the old default means every client auto');
+    assert.deepEqual(sanitiseSettings({ mcpClients: ['claudeCode', 'cursorFile'] }).mcpClients, { vscode: 'never', cursor: 'always' });
+    assert.deepEqual(sanitiseSettings({ mcpClients: [] }).mcpClients, { vscode: 'never', cursor: 'never', 'claude-code': 'never' });
+    assert.deepEqual(sanitiseSettings({ mcpClients: 'claudeCode' }).mcpClients, {});
   });
 });

@@ -20,6 +20,9 @@ import { readEntry } from '../jsonEdit';
 import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
 import { claudeAddJson, claudeRemove, findClaude, type ClaudeCli } from './claudeCli';
 import type { ClientContext, KnownClient } from './client';
+import { describe } from './outcome';
+
+export { describe } from './outcome';
 
 export function claudeConfigPath(env: Readonly<Record<string, string | undefined>>, home: string): string {
   const dir = env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR.trim() !== '' ? env.CLAUDE_CONFIG_DIR : home;
@@ -30,7 +33,7 @@ export function claudeConfigPath(env: Readonly<Record<string, string | undefined
 export type ClaudeCodeOptions = ClientContext;
 
 export class ClaudeCodeRegistrar implements McpRegistrar {
-  readonly id = 'claudeCode';
+  readonly id = 'claude-code';
   readonly label = 'Claude Code';
   readonly tokenBound = false;
   private readonly layout: OneClawHome;
@@ -44,6 +47,11 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
   }
 
   async register(connection: McpConnection): Promise<RegistrationResult> {
+    const result = await this.registerEntry(connection);
+    return { ...result, credential: this.options.style === 'static' ? 'static' : 'helper' };
+  }
+
+  private async registerEntry(connection: McpConnection): Promise<RegistrationResult> {
     const target = { url: connection.url, vaultId: connection.vaultId };
     if (this.options.style === 'static') {
       const entry = claudeCodeEntry(target, { kind: 'static', agentKey: connection.agentKey });
@@ -101,22 +109,12 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
 export const claudeCodeClient: KnownClient = {
   id: 'claude-code',
   label: 'Claude Code',
+  kind: 'terminal',
   configPath: (ctx) => claudeConfigPath(ctx.env, ctx.home),
+  files: (ctx) => [claudeConfigPath(ctx.env, ctx.home)],
+  format: 'json',
   container: 'mcpServers',
+  presence: { binaries: ['claude'], markers: (ctx) => [path.join(ctx.home, '.claude'), claudeConfigPath(ctx.env, ctx.home)] },
+  forms: ['helper'],
   registrar: (ctx) => new ClaudeCodeRegistrar(ctx),
 };
-
-export function describe(outcome: ConfigEditOutcome, label: string): RegistrationResult {
-  switch (outcome.status) {
-    case 'written':
-      return { ok: true, detail: `${label}: entry written to ${outcome.path}.`, path: outcome.path };
-    case 'unchanged':
-      return { ok: true, detail: `${label}: ${outcome.path} already up to date.`, path: outcome.path };
-    case 'removed':
-      return { ok: true, detail: `${label}: entry removed from ${outcome.path}.`, path: outcome.path };
-    case 'skipped': {
-      const backup = outcome.backupPath ? ` A copy of what was there is at ${outcome.backupPath}.` : '';
-      return { ok: false, detail: `${label} was skipped: ${outcome.reason}.${backup}`, path: outcome.path, backupPath: outcome.backupPath };
-    }
-  }
-}

@@ -7,14 +7,16 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'jsonc-parser';
 import type { ClientCleanup } from '../../credentials/enrolment';
 import { oneClawHome, type OneClawHome } from '../../credentials/home';
 import { readTokenCache } from '../../credentials/tokenCache';
 import { readTextFile } from '../../util/files';
 import { describeError } from '../../util/log';
 import { removeHeadersHelper } from '../helper/install';
-import type { ClientContext } from './client';
+import { AGENT_KEY_VARIABLE } from '../entries';
+import type { ClientContext, KnownClient } from './client';
+import { entriesIn } from './entriesIn';
+import { bearerFileName, removeBearerFiles } from './fileClient';
 import { KNOWN_CLIENTS } from './registry';
 
 const MAX_SCAN_BYTES = 32 * 1024 * 1024;
@@ -37,9 +39,11 @@ export class KnownClientsCleanup implements ClientCleanup {
     const problems: string[] = [];
     const names = new Set([...this.serverNames, ...(await this.registeredNames())]);
     await this.cachedTokens(); // remembers the caches' paths for filesContaining
-    const ourMarks = [...needles, this.layout.binDir];
+    // Our entries, under whatever name: one holding our credential, running our helper, naming
+    // our token file or referencing the agent key's variable.
+    const ourMarks = [...needles, this.layout.binDir, bearerFileName(''), AGENT_KEY_VARIABLE];
     for (const { client, ctx, file } of this.clientFiles()) {
-      const entries = await containerEntries(file, client.container);
+      const entries = await containerEntries(file, client);
       const ours = Object.entries(entries)
         .filter(([name, value]) => names.has(name) || ourMarks.some((mark) => JSON.stringify(value).includes(mark)))
         .map(([name]) => name);
@@ -53,7 +57,7 @@ export class KnownClientsCleanup implements ClientCleanup {
         }
       }
     }
-    for (const name of names) removed.push(...(await removeHeadersHelper(this.layout, name)));
+    for (const name of names) removed.push(...(await removeHeadersHelper(this.layout, name)), ...(await removeBearerFiles(this.ctx, name)));
     return { removed, problems };
   }
 
@@ -97,8 +101,7 @@ export class KnownClientsCleanup implements ClientCleanup {
     const files: Array<{ client: (typeof KNOWN_CLIENTS)[number]; ctx: ClientContext; file: string }> = [];
     for (const client of KNOWN_CLIENTS) {
       for (const ctx of [this.ctx, { ...this.ctx, env: defaultEnv }]) {
-        const file = client.configPath(ctx);
-        if (!files.some((f) => f.client === client && f.file === file)) files.push({ client, ctx, file });
+        for (const file of client.files(ctx)) if (!files.some((f) => f.client === client && f.file === file)) files.push({ client, ctx, file });
       }
     }
     return files;
@@ -111,17 +114,10 @@ export class KnownClientsCleanup implements ClientCleanup {
   }
 }
 
-/** The entries of a config file's servers container (empty when the file is absent or unreadable). */
-async function containerEntries(file: string, container: string): Promise<Record<string, unknown>> {
-  try {
-    const read = await readTextFile(file, MAX_SCAN_BYTES);
-    if (!read.exists) return {};
-    const root: unknown = parse(read.text.replace(/^\uFEFF/, ''), [], { allowTrailingComma: true });
-    const value = typeof root === 'object' && root !== null ? (root as Record<string, unknown>)[container] : undefined;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+/** The entries of a client file's servers container (empty when the file is absent or unreadable). */
+async function containerEntries(file: string, client: Pick<KnownClient, 'format' | 'container' | 'listKey'>): Promise<Record<string, unknown>> {
+  const read = await readTextFile(file, MAX_SCAN_BYTES).catch(() => undefined);
+  return read?.exists ? entriesIn(client.format, read.text, client) : {};
 }
 
 async function filesUnder(dir: string, depth: number): Promise<string[]> {

@@ -1,63 +1,36 @@
 /**
- * Cursor's global `~/.cursor/mcp.json`: the fallback when Cursor's extension API is absent, and
- * on request for terminal agents (cursor-agent). With the key in ONECLAW_AGENT_API_KEY the entry
- * references the variable; otherwise it carries the short-lived JWT and is renewed on refresh.
+ * Cursor: its global `~/.cursor/mcp.json` (`mcpServers`, `url` + `headers`), read by the editor and
+ * by `cursor-agent`. Cursor's extension API does not send the headers of servers registered
+ * through it (cursor/cursor#3536), so the file is used in Cursor too. No headers helper; Cursor
+ * expands `${env:VAR}`, so an env reference, else the JWT renewed on refresh (0600).
  */
 import * as path from 'node:path';
+import { VAULT_HEADER } from '../entries';
 import type { CredentialStyle } from '../../settings';
-import { editConfigEntry } from '../edit/configFile';
-import { cursorEntry, type CursorAuth } from '../entries';
-import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
-import { describe } from './claudeCode';
-import type { KnownClient } from './client';
+import { silentLogger } from '../../util/log';
+import { bearer, fileClient, FileClientRegistrar, type FileClientSpec } from './fileClient';
 
 export function cursorConfigPath(home: string): string {
   return path.join(home, '.cursor', 'mcp.json');
 }
 
-export class CursorFileRegistrar implements McpRegistrar {
-  readonly id = 'cursorFile';
-  readonly label = 'Cursor (mcp.json)';
-  private usesToken = false;
+const cursorSpec: FileClientSpec = {
+  id: 'cursor',
+  label: 'Cursor',
+  kind: 'editor',
+  format: 'json',
+  container: 'mcpServers',
+  configPath: (ctx) => cursorConfigPath(ctx.home),
+  presence: { binaries: ['cursor', 'cursor-agent'], markers: (ctx) => [path.join(ctx.home, '.cursor')] },
+  forms: ['env', 'token'],
+  entry: (target, auth) => ({ url: target.url, headers: { Authorization: bearer(auth, { env: (v) => `\${env:${v}}` }), [VAULT_HEADER]: target.vaultId } }),
+};
 
-  constructor(private readonly options: { home: string; serverName: string; style: CredentialStyle }) {}
+export const cursorClient = fileClient(cursorSpec);
 
-  get tokenBound(): boolean {
-    return this.usesToken;
-  }
-
-  get configPath(): string {
-    return cursorConfigPath(this.options.home);
-  }
-
-  async register(connection: McpConnection): Promise<RegistrationResult> {
-    const auth = this.authFor(connection);
-    if (!auth) return { ok: false, skipped: true, detail: `${this.label}: not written: with no editor running to renew a token, a credential-free entry needs the key in ONECLAW_AGENT_API_KEY (or choose the "static" credential style).` };
-    this.usesToken = auth.kind === 'token';
-    const outcome = await editConfigEntry(
-      this.configPath,
-      { container: 'mcpServers', name: this.options.serverName, value: cursorEntry({ url: connection.url, vaultId: connection.vaultId }, auth) },
-      { holdsCredential: auth.kind !== 'env' },
-    );
-    return describe(outcome, this.label);
-  }
-
-  async unregister(): Promise<RegistrationResult> {
-    const outcome = await editConfigEntry(this.configPath, { container: 'mcpServers', name: this.options.serverName, value: undefined }, { holdsCredential: false });
-    return describe(outcome, this.label);
-  }
-
-  private authFor(connection: McpConnection): CursorAuth | undefined {
-    if (this.options.style === 'static') return { kind: 'static', agentKey: connection.agentKey };
-    if (connection.agentKeyFromEnv) return { kind: 'env' };
-    return connection.token ? { kind: 'token', token: connection.token } : undefined;
+/** The earlier constructor, kept for callers that build Cursor's registrar directly (the editor renews its token). */
+export class CursorFileRegistrar extends FileClientRegistrar {
+  constructor(options: { home: string; serverName: string; style: CredentialStyle; env?: Record<string, string | undefined> }) {
+    super(cursorSpec, { env: options.env ?? {}, home: options.home, serverName: options.serverName, style: options.style, cliSource: '', logger: silentLogger, renewsTokens: true });
   }
 }
-
-export const cursorClient: KnownClient = {
-  id: 'cursor',
-  label: 'Cursor (mcp.json)',
-  configPath: (ctx) => cursorConfigPath(ctx.home),
-  container: 'mcpServers',
-  registrar: (ctx) => new CursorFileRegistrar({ home: ctx.home, serverName: ctx.serverName, style: ctx.style }),
-};

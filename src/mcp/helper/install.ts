@@ -75,6 +75,8 @@ export async function installHeadersHelper(ctx: HelperInstallContext, serverName
 /** Remove what installHeadersHelper wrote for `serverName` (wrapper, registration, token caches). */
 export async function removeHeadersHelper(layout: OneClawHome, serverName: string): Promise<string[]> {
   const removed: string[] = [];
+  // A name read from someone's config file must not walk out of ~/.1claw.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(serverName)) return removed;
   const registrationPath = layout.helperRegistration(serverName);
   const cache = await fs
     .readFile(registrationPath, 'utf8')

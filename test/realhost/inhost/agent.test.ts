@@ -86,7 +86,8 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
   it('connects with the injected agent key to the vault the template names', async function () {
     await waitForState(api, (kind) => kind === 'connected', 'the extension to connect', 30_000);
     assert.equal(api.vaultId, vaultId);
-    await poll('both MCP clients to be registered', () => api.mcpClients.includes('code-server') && api.mcpClients.includes('Claude Code'), 15_000);
+    // The editor's own chat, and the AI clients present here (runner.ts lays out their directories).
+    await poll('the MCP clients to be registered', () => ['code-server', 'Claude Code', 'Codex CLI', 'OpenCode', 'Qwen Code'].every((label) => api.mcpClients.includes(label)), 15_000);
     // Claude Code's user config holds our entry with the headers helper, and no credential.
     const claudeJson = fs.readFileSync(path.join(os.homedir(), '.claude.json'), 'utf8');
     const entry = (JSON.parse(claudeJson) as { mcpServers?: Record<string, { type?: string; url?: string; headers?: Record<string, string>; headersHelper?: string }> }).mcpServers?.['1claw'];
@@ -103,6 +104,21 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.match(result.status, /1Claw: coder-workspace/);
     // Context keys at work: Filter is contributed only `when oneclaw.connected`.
     assert.ok(result.titleActions.includes('Filter Secret Paths…'), `view title actions: ${result.titleActions.join(', ')}`);
+  });
+
+  it('lists every AI client in the MCP Clients view: the present ones registered (how), the others not present', async function () {
+    const { rows } = await checkpoint<{ rows: string[] }>('mcp-clients');
+    assert.equal(rows.length, 14, rows.join('\n'));
+    const row = (label: string) => rows.find((r) => r.startsWith(label)) ?? '';
+    assert.match(row('code-server'), /registered · token at connect/);
+    assert.match(row('Claude Code'), /registered · headers helper/);
+    for (const label of ['Codex CLI', 'OpenCode', 'Qwen Code']) assert.match(row(label), /registered · env reference/);
+    for (const label of ['Cursor', 'Gemini CLI', 'GitHub Copilot CLI', 'Continue', 'Kilo Code', 'Windsurf', 'Kiro', 'Zed', 'Antigravity']) assert.match(row(label), /not present/);
+    // On disk: the entries reference the variable; nothing for the absent clients.
+    const home = os.homedir();
+    assert.match(fs.readFileSync(path.join(home, '.codex', 'config.toml'), 'utf8'), /bearer_token_env_var = "ONECLAW_AGENT_API_KEY"/);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(env('XDG_CONFIG_HOME'), 'opencode', 'opencode.json'), 'utf8')).mcp['1claw'].headers.Authorization, 'Bearer {env:ONECLAW_AGENT_API_KEY}');
+    for (const absent of ['.gemini', '.cursor', '.copilot', '.kiro']) assert.equal(fs.existsSync(path.join(home, absent)), false, `${absent} created for an absent client`);
   });
 
   it('lists every demo path the agent may read in the tree, and no vault it may not see', async function () {

@@ -399,3 +399,51 @@ export function dumpDom(page: Page): Promise<DomDump> {
 export function normalise(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+const MCP_CLIENTS_HEADER = '.pane-header:has-text("MCP Clients")';
+export const MCP_CLIENTS_LIST = '.monaco-list[aria-label="MCP Clients"]';
+
+const VAULTS_HEADER = '.part.sidebar .pane-header:has(.title:text-is("Vaults"))';
+
+/** Expands the MCP Clients view (collapsed by default; the Vaults view is collapsed meanwhile) and returns its rows' text. */
+export async function showMcpClients(page: Page): Promise<string[]> {
+  await openOneClawView(page);
+  const vaults = page.locator(VAULTS_HEADER).first();
+  if ((await vaults.getAttribute('aria-expanded')) === 'true') await vaults.click();
+  const header = page.locator(MCP_CLIENTS_HEADER).first();
+  await header.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  const rows = page.locator(`${MCP_CLIENTS_LIST} .monaco-list-row`);
+  let texts: string[] = [];
+  for (let i = 0; i < 100 && texts.length < 14; i++) {
+    texts = (await rows.allInnerTexts().catch(() => [] as string[])).map(normalise).filter(Boolean);
+    if (texts.length < 14) await page.waitForTimeout(100);
+  }
+  return texts;
+}
+
+/** Collapses the MCP Clients view again and brings the vaults view back. */
+export async function hideMcpClients(page: Page): Promise<void> {
+  const header = page.locator(MCP_CLIENTS_HEADER).first();
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  const vaults = page.locator(VAULTS_HEADER).first();
+  if ((await vaults.getAttribute('aria-expanded')) !== 'true') await vaults.click();
+}
+
+/** Drags the side bar's sash by `delta` pixels (wider for a picture; back with the opposite delta). */
+export async function resizeSideBar(page: Page, delta: number): Promise<void> {
+  const at = await page.evaluate(() => {
+    const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
+    if (!bar) return undefined;
+    for (const sash of Array.from(document.querySelectorAll('.monaco-sash.vertical')) as any[]) {
+      const r = sash.getBoundingClientRect();
+      if (Math.abs(r.left + r.width / 2 - bar.right) < 8 && r.height > 100) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }
+    return undefined;
+  }, undefined);
+  if (!at) return;
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x + delta, at.y, { steps: 8 });
+  await page.mouse.up();
+}

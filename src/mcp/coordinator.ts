@@ -39,6 +39,7 @@ export class McpCoordinator implements Disposable {
   /** The last token each registration was told about (tokenIssued). */
   private announced = new Map<string, string>();
   private disconnected = false;
+  private disposed = false;
 
   constructor(
     private readonly source: ConnectionSource,
@@ -79,7 +80,7 @@ export class McpCoordinator implements Disposable {
     return this.disconnected;
   }
 
-  /** Resolves when every queued registration change has finished. */
+  /** Resolves when every queued registration change has finished (after dispose: the one in flight). */
   settled(): Promise<void> {
     return this.queue;
   }
@@ -128,7 +129,9 @@ export class McpCoordinator implements Disposable {
     });
   }
 
+  /** Stops listening; work queued but not started is dropped (await settled() before removing what it writes to). */
   dispose(): void {
+    this.disposed = true;
     this.store.dispose();
   }
 
@@ -138,7 +141,7 @@ export class McpCoordinator implements Disposable {
   }
 
   private enqueue(operation: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(operation).catch((err) => this.logger.error(`MCP registration failed: ${describeError(err)}`));
+    this.queue = this.queue.then(() => (this.disposed ? undefined : operation())).catch((err) => this.logger.error(`MCP registration failed: ${describeError(err)}`));
     return this.queue;
   }
 

@@ -102,8 +102,11 @@ export class CoreStack {
   }
 
   async dispose(): Promise<void> {
-    this.coordinator?.dispose();
     this.access?.dispose();
+    this.coordinator?.dispose();
+    // A renewal may have queued a registration (the helper's token cache) just before: let the
+    // one in flight finish before its directory goes (else rm races its write: ENOTEMPTY).
+    await this.coordinator?.settled();
     await fs.rm(this.home, { recursive: true, force: true });
   }
 }

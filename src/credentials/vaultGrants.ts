@@ -5,9 +5,8 @@
  * (`GET /v1/vaults/{id}/policies`) unless the API refuses, and the token's `scopes` claim (the
  * path globs of all its policies, across vaults). Only those decide; when they cannot, say so.
  */
-import { ApiError } from '../api/errors';
 import type { Policy, Vault } from '../api/schemas';
-import { describeError } from '../util/log';
+import { ownPoliciesOf } from './ownPolicies';
 import type { AgentSession } from './session';
 
 export type EmptyListing =
@@ -33,14 +32,14 @@ export async function explainEmptyListing(session: AgentSession, vault: Pick<Vau
   const scopes = token?.scopes;
   // A vault the agent created is its own: it reads all of it without a policy.
   if (agentId && vault.created_by === agentId && vault.created_by_type === 'agent') return { kind: 'empty', patterns: ['**'], owner: true };
-  try {
-    const policies = await session.withToken((client, jwt) => client.listPolicies(jwt, vault.id));
-    const patterns = readablePatterns(policies, agentId, now);
+  // Shared with the Access view (one listing per vault and token).
+  const answer = await ownPoliciesOf(session).get(vault.id);
+  if (answer.kind === 'ok') {
+    const patterns = readablePatterns(answer.policies, agentId, now);
     return patterns.length ? { kind: 'empty', patterns } : { kind: 'noAccess', basis: 'policies' };
-  } catch (err) {
-    // A token without scopes holds no policy anywhere: nothing here is readable, whatever the vault holds.
-    if (scopes !== undefined && scopes.length === 0) return { kind: 'noAccess', basis: 'scopes' };
-    const reason = err instanceof ApiError && err.isForbidden ? '1Claw does not let this agent read its policies (403)' : `its policies could not be read (${describeError(err)})`;
-    return { kind: 'unknown', reason, scopes: scopes ?? [] };
   }
+  // A token without scopes holds no policy anywhere: nothing here is readable, whatever the vault holds.
+  if (scopes !== undefined && scopes.length === 0) return { kind: 'noAccess', basis: 'scopes' };
+  const reason = answer.kind === 'refused' && answer.status === 403 ? '1Claw does not let this agent read its policies (403)' : `its policies could not be read (${answer.kind === 'refused' ? `${answer.status}${answer.detail ? ` ${answer.detail}` : ''}` : answer.message})`;
+  return { kind: 'unknown', reason, scopes: scopes ?? [] };
 }

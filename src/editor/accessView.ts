@@ -1,12 +1,13 @@
 /**
  * The "Access" view: for each vault the agent can reach, what it may do and why (the model is
  * src/views/accessModel.ts). It asks 1Claw only when the view is opened or refreshed — one
- * policy listing per vault — and never on token renewals, so an idle editor stays silent. The
+ * policy listing per vault, shared with the vault tree (src/credentials/ownPolicies.ts) — and
+ * never on token renewals, so an idle editor stays silent. The
  * vault tree reads `coverLabel` from here to say which grant covers each secret.
  */
 import * as vscode from 'vscode';
-import { ApiError } from '../api/errors';
 import { decodeJwtClaims } from '../credentials/jwt';
+import { ownPoliciesOf } from '../credentials/ownPolicies';
 import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
 import { describeError } from '../util/log';
@@ -46,6 +47,7 @@ export class AccessViewProvider implements vscode.TreeDataProvider<AccessNode>, 
   }
 
   refresh(): void {
+    ownPoliciesOf(this.session).clear();
     this.forget();
   }
 
@@ -160,13 +162,9 @@ export class AccessViewProvider implements vscode.TreeDataProvider<AccessNode>, 
     return this.loading;
   }
 
-  private async policiesOf(vaultId: string): Promise<PolicyAnswer> {
-    try {
-      return { kind: 'ok', policies: await this.session.withToken((client, token) => client.listPolicies(token, vaultId)) };
-    } catch (err) {
-      if (err instanceof ApiError && (err.isForbidden || err.isUnauthorized || err.isNotFound || err.status === 402)) return { kind: 'refused', status: err.status, detail: err.detail };
-      return { kind: 'error', message: describeError(err) };
-    }
+  /** Shared with the vault tree's "No access" rows: one listing per vault and token. */
+  private policiesOf(vaultId: string): Promise<PolicyAnswer> {
+    return ownPoliciesOf(this.session).get(vaultId);
   }
 
   private claims(): ReturnType<typeof decodeJwtClaims> {

@@ -1,19 +1,20 @@
 /**
  * The access view's model: for each vault the agent can reach, what it may do and why — from the
  * token's claims (scopes, vault_ids: no request) and, where 1Claw lets an agent read them, its own
- * policies (`GET /v1/vaults/{id}/policies`, fetched by the view only when opened or refreshed).
+ * policies (`GET /v1/vaults/{id}/policies`, fetched only when the view is opened or refreshed,
+ * through the cache the vault tree shares: src/credentials/ownPolicies.ts).
  * A vault it cannot read gets the reason in one sentence. Plain data: nothing here reads a
  * value, and everything shown from the server is cleaned for display.
  */
 import type { Policy, Vault } from '../api/schemas';
+import type { PolicyAnswer } from '../credentials/ownPolicies';
 import { matchPathGlob, specificity } from './pathGlob';
 import { HIDDEN_VAULTS, displayName } from './treeModel';
 
+export type { PolicyAnswer } from '../credentials/ownPolicies';
+
 export const EXPIRING_GRANT_MS = 7 * 24 * 60 * 60 * 1000;
 const MAX_GRANTS_PER_VAULT = 200;
-
-/** What the policy route answered for one vault. */
-export type PolicyAnswer = { kind: 'ok'; policies: readonly Policy[] } | { kind: 'refused'; status: number; detail?: string } | { kind: 'error'; message: string };
 
 export interface AccessInputs {
   now: number;

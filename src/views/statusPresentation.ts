@@ -50,8 +50,9 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
     case 'notConfigured':
       return {
         text: '$(key) 1Claw: Set up',
-        tooltip: `**1Claw is not set up for this workspace.**\n\n${state.reason ? `${state.reason}\n\n` : ''}Click to bootstrap a workspace agent with your human API key.`,
-        command: 'oneclaw.bootstrap',
+        tooltip: `**1Claw is not set up for this workspace.**\n\n${state.reason ? `${state.reason}\n\n` : ''}Click to sign in in your browser and bootstrap a workspace agent (no key is typed or stored here). Other ways in (Paste a Human API Key Instead, Use an Existing Agent Key) are in the 1Claw view.`,
+        // Device sign-in first, as in the welcome view; the human key is the second choice there.
+        command: 'oneclaw.signIn',
       };
     case 'bootstrapping':
       return { text: '$(sync~spin) 1Claw: Bootstrapping…', tooltip: `**Creating the workspace agent** — step: ${state.step}.`, command: 'oneclaw.showLog' };

@@ -8,7 +8,8 @@ const ctx = { now: NOW, mcpClients: ['code-server', 'Claude Code'] };
 
 describe('status bar presentation', () => {
   const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined]> = [
-    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, 'oneclaw.bootstrap', undefined],
+    // Device sign-in is the first choice, as in the welcome view (no key typed).
+    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, 'oneclaw.signIn', undefined],
     [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, 'oneclaw.showLog', undefined],
     [{ kind: 'connecting', source: 'environment' }, /Connecting/, 'oneclaw.showLog', undefined],
     [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, 'oneclaw.showTokenStatus', undefined],
@@ -26,6 +27,12 @@ describe('status bar presentation', () => {
       assert.ok(view.tooltip.length > 10);
     });
   }
+
+  it('not configured: the tooltip leads to signing in in the browser, the human key second', () => {
+    const tip = presentStatus({ kind: 'notConfigured' }, ctx).tooltip;
+    assert.match(tip, /Click to sign in in your browser and bootstrap a workspace agent/);
+    assert.match(tip, /Paste a Human API Key Instead/);
+  });
 
   it('puts agent, vault, expiry countdown, MCP clients and last refresh in the connected tooltip', () => {
     const tip = presentStatus({ kind: 'connected', session }, ctx).tooltip;

@@ -7,13 +7,15 @@
  *
  * Under the cache lock it re-reads the cache, so concurrent connections share one exchange; it
  * retries within Claude Code's 10 s helper budget honouring Retry-After; and it prints exactly
- * one JSON line or nothing.
+ * one JSON line or nothing. `--after-refusal <id>`: the wrapper saw a re-run right after the
+ * cache served token <id> (Claude Code's retry after a 401/403): exchange again, unless the
+ * cache was renewed meanwhile or its token is younger than REEXCHANGE_INTERVAL_SECONDS.
  */
 import * as path from 'node:path';
 import { OneClawClient } from '../api/client';
 import { keyFingerprint, readAgentFile } from '../credentials/agentRecord';
 import { tokenLifetimeSeconds } from '../credentials/jwt';
-import { headersLine, isFresh, readTokenCache, writeTokenCache } from '../credentials/tokenCache';
+import { REEXCHANGE_INTERVAL_SECONDS, cachedTokenId, headersLine, isFresh, markServed, readTokenCache, tokenCacheAgeMs, writeTokenCache, type CachedHeaders } from '../credentials/tokenCache';
 import { networkEnvironmentDigest, readRegistration, type HelperRegistration } from '../mcp/helper/registration';
 import { withFileLock } from '../util/files';
 import { describeError } from '../util/log';
@@ -40,13 +42,16 @@ export async function headersCommand(args: ParsedArgs, io: CliIo): Promise<numbe
       return 1;
     }
     const key = await registeredKey(registration, io);
-    const remaining = () => HELPER_BUDGET_MS - ((io.now ?? Date.now)() - started);
+    const refused = single(args, 'after-refusal');
+    const now = () => (io.now ?? Date.now)();
+    const remaining = () => HELPER_BUDGET_MS - (now() - started);
     const line = await withFileLock(
       registration.token_cache,
       async () => {
         const cached = await readTokenCache(registration.token_cache);
-        if (isFresh(cached, (io.now ?? Date.now)())) return cached.headersLine;
-        return exchange(registration, key, remaining(), io);
+        const entry = isFresh(cached, now()) && !(await refusedNow(cached, refused, registration.token_cache, now())) ? cached : await exchange(registration, key, remaining(), io);
+        await markServed(registration.token_cache, entry, now());
+        return entry.headersLine;
       },
       // A helper holds the lock for its budget at most: an older lock's pid is no longer a helper.
       { timeoutMs: Math.max(500, remaining() - 500), staleMs: 30_000, maxHoldMs: 30_000 },
@@ -75,7 +80,13 @@ async function registeredKey(registration: HelperRegistration, io: CliIo): Promi
   return key;
 }
 
-async function exchange(registration: HelperRegistration, key: string, budgetMs: number, io: CliIo): Promise<string> {
+/** The cached token was just refused (by Claude Code's re-run) and may be replaced: not renewed meanwhile, and old enough. */
+async function refusedNow(cached: CachedHeaders, refusedId: string | undefined, cachePath: string, nowMs: number): Promise<boolean> {
+  if (refusedId === undefined || refusedId !== cachedTokenId(cached)) return false;
+  return (await tokenCacheAgeMs(cachePath, nowMs)) >= REEXCHANGE_INTERVAL_SECONDS * 1000;
+}
+
+async function exchange(registration: HelperRegistration, key: string, budgetMs: number, io: CliIo): Promise<CachedHeaders> {
   if (budgetMs <= 0) throw new Error('out of time before the token exchange');
   const client = new OneClawClient({
     baseUrl: registration.api_base_url,
@@ -88,7 +99,7 @@ async function exchange(registration: HelperRegistration, key: string, budgetMs:
   const response = await client.exchangeAgentKey(key);
   registerSecret(response.access_token);
   const lifetimeSeconds = tokenLifetimeSeconds(response.access_token, response.expires_in, 300);
-  const line = headersLine(response.access_token, registration.vault_id);
-  await writeTokenCache(registration.token_cache, { expiresAtSeconds: Math.floor(now / 1000) + lifetimeSeconds, headersLine: line });
-  return line;
+  const entry = { expiresAtSeconds: Math.floor(now / 1000) + lifetimeSeconds, headersLine: headersLine(response.access_token, registration.vault_id) };
+  await writeTokenCache(registration.token_cache, entry);
+  return entry;
 }

@@ -51,7 +51,7 @@ const COMMANDS: Record<string, { run: Command; values: readonly string[]; switch
   unregister: { run: unregisterCommand, values: CONFIG_FLAGS, switches: ['verbose'] },
   revoke: { run: revokeCommand, values: CONFIG_FLAGS, switches: ['human-key-stdin', 'verbose'] },
   status: { run: statusCommand, values: CONFIG_FLAGS, switches: ['json', 'verbose'] },
-  headers: { run: headersCommand, values: ['registration'], switches: [] },
+  headers: { run: headersCommand, values: ['registration', 'after-refusal'], switches: [] },
 };
 
 export interface CliRun {

@@ -5,11 +5,12 @@
  * the CLI's `headers` command with a clean Node environment (slow path, src/cli/headers.ts).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, constants as fsConstants, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { keyFingerprint } from '../../credentials/agentRecord';
 import { ensurePrivateDir, resolveRuntimeDir, type OneClawHome } from '../../credentials/home';
-import { CACHE_MARGIN_SECONDS } from '../../credentials/tokenCache';
+import { CACHE_MARGIN_SECONDS, RERUN_WINDOW_SECONDS, servedMarkPath } from '../../credentials/tokenCache';
 import { removeFile, writeFileAtomic } from '../../util/files';
 import type { Logger } from '../../util/log';
 import type { McpConnection } from '../registrar';
@@ -56,8 +57,9 @@ export async function installHeadersHelper(ctx: HelperInstallContext, serverName
     mcp_url: connection.url,
     vault_id: connection.vaultId,
     key_source: connection.agentKeyFromEnv || !connection.keyFile ? { env: KEY_VARIABLE, fingerprint } : { file: connection.keyFile, fingerprint },
-    // Named by the key's fingerprint: a new agent never finds an older agent's token.
-    token_cache: path.join(runtimeDir, `mcp-token-${serverName}-${fingerprint.slice(0, 12)}`),
+    // Named by what its headers depend on (key, vault, API): a new agent, another vault or
+    // another API never finds an older registration's token (or its X-Vault-ID).
+    token_cache: path.join(runtimeDir, `mcp-token-${serverName}-${cacheKey(fingerprint, connection.vaultId, connection.apiBaseUrl)}`),
     network_env: networkEnvironmentDigest(ctx.env),
   };
   const registrationPath = layout.helperRegistration(serverName);
@@ -82,7 +84,7 @@ export async function removeHeadersHelper(layout: OneClawHome, serverName: strin
     .readFile(registrationPath, 'utf8')
     .then((text) => (JSON.parse(text) as { token_cache?: unknown }).token_cache)
     .catch(() => undefined);
-  for (const file of [layout.helperWrapper(serverName), registrationPath, ...(typeof cache === 'string' && path.isAbsolute(cache) ? [cache] : [])]) {
+  for (const file of [layout.helperWrapper(serverName), registrationPath, ...(typeof cache === 'string' && path.isAbsolute(cache) ? [cache, servedMarkPath(cache)] : [])]) {
     if (await removeFile(file).catch(() => false)) removed.push(file);
   }
   return removed;
@@ -113,6 +115,7 @@ function wrapperScript(p: WrapperInputs): string {
 # environment. Rewritten by the next registration: do not edit.
 # Where /bin/sh is bash, a project's SHELLOPTS=xtrace would trace the token to stderr.
 set +xv
+umask 077
 if [ "\${CLAUDE_CODE_MCP_SERVER_URL-}" != ${q(p.mcpUrl)} ]; then
   echo '1Claw headers helper: refusing to supply credentials for an MCP server other than the one it was registered for.' >&2
   exit 1
@@ -124,21 +127,40 @@ if ! { ${network}; }; then
   exit 1
 fi
 cache=${q(p.tokenCache)}
+served=${q(servedMarkPath(p.tokenCache))}
+refused=''
 if [ -f "$cache" ] && { IFS= read -r expiry && IFS= read -r headers; } 2>/dev/null <"$cache"; then
   now=$(${q(p.datePath)} +%s 2>/dev/null)
   case "$expiry:$now" in
     *[!0-9:]* | :* | *:) ;;
     *)
       if [ -n "$headers" ] && [ "$expiry" -gt $((now + ${CACHE_MARGIN_SECONDS})) ]; then
-        printf '%s\\n' "$headers"
-        exit 0
+        # Run again within seconds of serving this very token: Claude Code's retry after a
+        # 401/403 (a policy change revokes live tokens). The slow path decides, bounded.
+        id="$expiry:\${#headers}"
+        last=''
+        [ -f "$served" ] && IFS= read -r last 2>/dev/null <"$served"
+        at=0
+        case "$last" in *" $id") at=\${last%% *} ;; esac
+        case "$at" in '' | *[!0-9]*) at=0 ;; esac
+        if [ $((now - at)) -gt ${RERUN_WINDOW_SECONDS} ]; then
+          printf '%s %s\\n' "$now" "$id" >"$served" 2>/dev/null
+          printf '%s\\n' "$headers"
+          exit 0
+        fi
+        refused="$id"
       fi
       ;;
   esac
 fi
 unset ${UNSAFE_NODE_VARIABLES.join(' ')}
-${electron}exec ${q(p.node.path)} ${q(p.cliPath)} headers --registration ${q(p.registrationPath)}
+${electron}exec ${q(p.node.path)} ${q(p.cliPath)} headers --registration ${q(p.registrationPath)}\${refused:+ --after-refusal "$refused"}
 `;
+}
+
+/** 12 hex digits naming a token cache after everything its headers depend on. */
+function cacheKey(fingerprint: string, vaultId: string, apiBaseUrl: string): string {
+  return createHash('sha256').update(`${fingerprint}\n${vaultId.toLowerCase()}\n${apiBaseUrl}`).digest('hex').slice(0, 12);
 }
 
 /** POSIX single-quoting of a literal. */
@@ -196,9 +218,9 @@ async function writeIfChanged(file: string, content: string | Buffer, mode: numb
  * the current cache's lock may be held by a helper at this moment.
  */
 async function removeStaleCaches(dir: string, serverName: string, keep: string): Promise<void> {
-  const ours = new RegExp(`^mcp-token-${serverName.replace(/[^A-Za-z0-9_-]/g, '\\$&')}-[0-9a-f]{12}(\\.lock)?$`);
+  const ours = new RegExp(`^mcp-token-${serverName.replace(/[^A-Za-z0-9_-]/g, '\\$&')}-[0-9a-f]{12}(\\.lock|\\.served)?$`);
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     const file = path.join(dir, name);
-    if (ours.test(name) && file !== keep && file !== `${keep}.lock`) await removeFile(file).catch(() => false);
+    if (ours.test(name) && !file.startsWith(keep)) await removeFile(file).catch(() => false);
   }
 }

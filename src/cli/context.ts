@@ -52,13 +52,14 @@ export function revocations(io: CliIo): RevocationMemory {
   return new RevocationMemory(layoutOf(io).revokedFile, io.now);
 }
 
+/** The owner marker of agents enrolled here: the config's (the template's), else the recorded one; never the environment's. */
 export async function ownerId(config: Pick<CliConfig, 'ownerMarker'>, io: CliIo): Promise<string> {
-  return config.ownerMarker ?? instanceId(layoutOf(io), io.env, io.out.logger);
+  return config.ownerMarker ?? instanceId(layoutOf(io), io.out.logger);
 }
 
 export function clientContext(config: CliConfig, io: CliIo): ClientContext {
   // Nothing renews a token outside the editor: clients that could only carry one are skipped.
-  return { env: io.env, home: io.home, serverName: config.serverName, style: config.credentialStyle, cliSource: io.cliSource, logger: io.out.logger, renewsTokens: false, claudeBinary: io.claudeBinary, node: io.node };
+  return { env: io.env, home: io.home, paths: config.clientPaths, serverName: config.serverName, style: config.credentialStyle, cliSource: io.cliSource, logger: io.out.logger, renewsTokens: false, claudeBinary: io.claudeBinary, node: io.node };
 }
 
 export function connectionFor(config: CliConfig, io: CliIo, agent: AgentRecord & { vaultId: string }, source: CredentialSource): McpConnection {

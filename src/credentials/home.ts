@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { isErrno } from '../util/files';
+import { isErrno, writeFileAtomic } from '../util/files';
 import type { Logger } from '../util/log';
 
 export type CacheKind = 'extension' | 'coder-module' | 'legacy';
@@ -87,15 +87,19 @@ export function instanceMarker(instanceId: string): string {
   return `(oneclaw-instance:${instanceId})`;
 }
 
+/** What an instance id may look like: a UUID, or the module's `coder-workspace:<id>`. */
+const INSTANCE_ID = /^[A-Za-z0-9:._-]{1,128}$/;
+
 /**
- * This workspace's identity: `coder-workspace:<id>` in Coder (the module uses the same), else a
- * random UUID created once in `~/.1claw/instance-id` (0600).
+ * This workspace's identity, from a trusted record only: `~/.1claw/instance-id` (0600) holds the
+ * Coder module's owner marker (`coder-workspace:<id>`, recorded by workspace-start from the
+ * template's config), else a random UUID created there once. Never from the environment: a
+ * project can set CODER_WORKSPACE_ID for a terminal, and a bootstrap run there would then
+ * replace another workspace's agents.
  */
-export async function instanceId(layout: OneClawHome, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<string> {
-  const coder = env.CODER_WORKSPACE_ID?.trim();
-  if (coder && /^[A-Za-z0-9-]{1,64}$/.test(coder)) return `coder-workspace:${coder}`;
-  const existing = await fs.readFile(layout.instanceIdFile, 'utf8').catch(() => '');
-  if (/^[0-9a-f-]{36}$/.test(existing.trim())) return existing.trim();
+export async function instanceId(layout: OneClawHome, logger: Logger): Promise<string> {
+  const existing = (await fs.readFile(layout.instanceIdFile, 'utf8').catch(() => '')).trim();
+  if (INSTANCE_ID.test(existing)) return existing;
   await ensurePrivateDir(layout.dir, logger);
   const id = randomUUID();
   try {
@@ -108,6 +112,16 @@ export async function instanceId(layout: OneClawHome, env: Readonly<Record<strin
     if (!isErrno(err, 'EEXIST')) throw err;
     return (await fs.readFile(layout.instanceIdFile, 'utf8')).trim();
   }
+}
+
+/** Record the template's owner marker as this workspace's identity (the module's start script, at every start). */
+export async function recordInstanceId(layout: OneClawHome, id: string, logger: Logger): Promise<void> {
+  if (!INSTANCE_ID.test(id)) throw new Error(`not an instance id: ${id.slice(0, 40)}`);
+  const current = (await fs.readFile(layout.instanceIdFile, 'utf8').catch(() => '')).trim();
+  if (current === id) return;
+  await ensurePrivateDir(layout.dir, logger);
+  await writeFileAtomic(layout.instanceIdFile, `${id}\n`, { mode: 0o600, forceMode: true, dirMode: 0o700 });
+  if (current) logger.info(`This workspace's identity is now ${id} (the template's owner marker; was ${current}).`);
 }
 
 /**

@@ -73,7 +73,6 @@ export class WorkspaceAccess implements Disposable {
   /** Our copy of the environment; the template's human credentials are deleted from it once used. */
   private readonly env: Record<string, string | undefined>;
   private environment: WorkspaceEnvironment;
-  private instance: string | undefined;
 
   constructor(private readonly deps: AccessDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -276,9 +275,9 @@ export class WorkspaceAccess implements Disposable {
     return new RevocationMemory(this.layout.revokedFile, () => this.clock.now());
   }
 
-  private async instanceId(): Promise<string> {
-    this.instance ??= await instanceId(this.layout, this.env, this.logger);
-    return this.instance;
+  /** Read each time: the module's start script may record the template's owner marker meanwhile. */
+  private instanceId(): Promise<string> {
+    return instanceId(this.layout, this.logger);
   }
 
   private forgetTemplateCredentials(): void {

@@ -53,6 +53,9 @@ locals {
   # vault it created are recognised by it, never by name alone.
   instance_id       = "coder-workspace:${data.coder_workspace.me.id}"
   token_ttl_seconds = var.token_ttl_hours == 0 ? 0 : max(60, floor(var.token_ttl_hours * 3600))
+  # An MCP URL nobody set follows the API onto the same 1Claw domain (as the extension does).
+  api_domain = try(lower(regex("(?i)^https://api\\.(1claw\\.(?:co|xyz))(?::443)?(?:/.*)?$", var.base_url)[0]), "")
+  mcp_url    = var.mcp_host != "" ? var.mcp_host : "https://mcp.${local.api_domain != "" ? local.api_domain : "1claw.co"}/mcp"
   # The published module's default is a file Claude Code never reads: it means "the default".
   claude_config_path = endswith(var.claude_config_path, ".config/claude/mcp.json") ? "" : var.claude_config_path
   module_directory   = ".coder-modules/1claw/oneclaw"
@@ -64,23 +67,26 @@ locals {
 
   # What `oneclaw workspace-start` reads. Nothing here is secret: credentials reach the
   # workspace only as coder_env variables (ONECLAW_AGENT_API_KEY, _ONECLAW_BOOTSTRAP_SESSION).
-  # The CLI takes token lifetimes up to a day; a longer one is left out (the 1Claw default).
-  start_config = merge({
-    api_base_url     = var.base_url
-    mcp_url          = var.mcp_host
-    server_name      = var.mcp_server_name
-    clients          = distinct(concat(var.install_claude_config ? ["claude-code"] : [], local.cursor ? ["cursor"] : [], var.mcp_clients))
-    client_paths     = { cursor = var.cursor_config_path, claude-code = local.claude_config_path }
-    credential_style = var.credential_style
-    mode             = local.mode
-    vault_name       = var.bootstrap_vault_name
-    vault_id         = var.vault_id != "" ? var.vault_id : null
-    agent_name       = var.bootstrap_agent_name != "" ? var.bootstrap_agent_name : local.default_name
-    policy_path      = var.bootstrap_policy_path
-    permissions      = var.policy_permissions
-    owner_marker     = local.instance_id
-    device_sign_in   = { enabled = local.mode == "bootstrap" && var.device_sign_in_wait_seconds > 0, wait_seconds = var.device_sign_in_wait_seconds }
-  }, local.token_ttl_seconds > 0 && local.token_ttl_seconds <= 86400 ? { token_ttl_seconds = local.token_ttl_seconds } : {})
+  # install_*_config force their client on (named) or off (skip_clients, even under "all").
+  # token_ttl_seconds: up to 30 days, as token_ttl_hours allows; null is the 1Claw default.
+  start_config = {
+    api_base_url      = var.base_url
+    mcp_url           = local.mcp_url
+    server_name       = var.mcp_server_name
+    clients           = distinct(concat(var.clients, var.install_claude_config ? ["claude-code"] : [], local.cursor ? ["cursor"] : []))
+    skip_clients      = concat(var.install_claude_config ? [] : ["claude-code"], var.install_cursor_config ? [] : ["cursor"])
+    client_paths      = { cursor = var.cursor_config_path, claude-code = local.claude_config_path }
+    credential_style  = var.credential_style
+    mode              = local.mode
+    vault_name        = var.bootstrap_vault_name
+    vault_id          = var.vault_id != "" ? var.vault_id : null
+    agent_name        = var.bootstrap_agent_name != "" ? var.bootstrap_agent_name : local.default_name
+    policy_path       = var.bootstrap_policy_path
+    permissions       = var.policy_permissions
+    token_ttl_seconds = local.token_ttl_seconds > 0 ? local.token_ttl_seconds : null
+    owner_marker      = local.instance_id
+    device_sign_in    = { enabled = local.mode == "bootstrap" && var.device_sign_in_wait_seconds > 0, wait_seconds = var.device_sign_in_wait_seconds }
+  }
 
   vault_id = local.mode == "terraform_native" ? one(module.provision[*].vault_id) : var.vault_id
   agent_id = local.mode == "terraform_native" ? one(module.provision[*].agent_id) : var.agent_id_1claw
@@ -130,7 +136,7 @@ resource "coder_env" "base_url" {
 resource "coder_env" "mcp_url" {
   agent_id = var.agent_id
   name     = "ONECLAW_MCP_URL"
-  value    = var.mcp_host
+  value    = local.mcp_url
 }
 
 resource "coder_env" "vault_id" {
@@ -219,6 +225,10 @@ resource "coder_script" "oneclaw" {
     precondition {
       condition     = local.mode != "bootstrap" || local.has_human || var.device_sign_in_wait_seconds > 0
       error_message = "Bootstrap mode needs device sign-in (device_sign_in_wait_seconds > 0) or human_api_key."
+    }
+    precondition {
+      condition     = !(contains(var.clients, "cursor") && !var.install_cursor_config) && !(contains(var.clients, "claude-code") && !var.install_claude_config)
+      error_message = "clients names cursor or claude-code while install_cursor_config or install_claude_config turns it off: choose one."
     }
     precondition {
       condition     = !can(regex("^https?://", var.extension_vsix)) || var.extension_vsix_sha256 != ""

@@ -152,6 +152,46 @@ run "published_module_inputs_keep_working" {
   }
 }
 
+run "hosts_follow_the_official_tools" {
+  command = plan
+
+  assert {
+    condition     = coder_env.base_url.value == "https://api.1claw.co" && coder_env.mcp_url.value == "https://mcp.1claw.co/mcp"
+    error_message = "the default hosts are api.1claw.co and mcp.1claw.co/mcp"
+  }
+}
+
+run "mcp_url_follows_an_xyz_base_url" {
+  command = plan
+
+  variables {
+    base_url = "https://api.1claw.xyz"
+  }
+
+  assert {
+    condition     = coder_env.mcp_url.value == "https://mcp.1claw.xyz/mcp"
+    error_message = "an MCP URL nobody set follows base_url's 1Claw domain"
+  }
+}
+
+run "clients_default_to_all_present" {
+  command = plan
+
+  assert {
+    condition     = strcontains(coder_script.oneclaw.script, "\"clients\":[\"all\",\"claude-code\",\"cursor\"]")
+    error_message = "the start script registers every present client, Claude Code and Cursor forced on"
+  }
+}
+
+run "rejects_an_unknown_client" {
+  command = plan
+
+  variables {
+    clients = ["goose"]
+  }
+  expect_failures = [var.clients]
+}
+
 run "rejects_user_info_in_urls" {
   command = plan
 

@@ -30,17 +30,20 @@ output "claude_config_path" {
 }
 
 output "claude_code_mcp" {
-  description = "For the claude-code module's mcp input: the 1Claw server with a headers helper (no key). The helper is installed by this module's start script."
-  value       = jsonencode({ mcpServers = { (var.mcp_server_name) = { type = "http", url = var.mcp_host, headersHelper = local.helper } } })
+  description = "For the claude-code module's mcp input: the 1Claw server as the start script registers it — the headers helper it installs ($HOME expands when Claude Code runs it) and X-Vault-ID when the vault is known here; never a key. The start script treats this entry as its own."
+  value = jsonencode({ mcpServers = { (var.mcp_server_name) = merge(
+    { type = "http", url = local.mcp_url, headersHelper = local.helper },
+    local.vault_id != "" ? { headers = { "X-Vault-ID" = local.vault_id } } : {},
+  ) } })
 }
 
 output "codex_mcp" {
-  description = "For the codex module's MCP (TOML) input: the 1Claw server authenticated by the ONECLAW_AGENT_API_KEY environment variable (no key). Empty in bootstrap and none modes, where the key is not in the environment."
+  description = "For the codex module's MCP (TOML) input: the 1Claw server as the start script registers it for Codex — the key by reference to ONECLAW_AGENT_API_KEY (bearer_token_env_var) and X-Vault-ID; never a key. Empty in bootstrap and none modes, where the key is not in the environment."
   value = contains(["terraform_native", "manual"], local.mode) ? join("\n", [
     "[mcp_servers.${var.mcp_server_name}]",
-    "url = ${jsonencode(var.mcp_host)}",
+    "url = ${jsonencode(local.mcp_url)}",
     "bearer_token_env_var = \"ONECLAW_AGENT_API_KEY\"",
-    "env_http_headers = { \"X-Vault-ID\" = \"ONECLAW_VAULT_ID\" }",
+    "http_headers = { \"X-Vault-ID\" = ${jsonencode(local.vault_id)} }",
     "",
   ]) : ""
 }

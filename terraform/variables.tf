@@ -26,7 +26,7 @@ variable "master_api_key" {
 }
 
 variable "token_ttl_hours" {
-  description = "Lifetime in hours of the JWTs the created agent gets (token_ttl_seconds on the agent), in Terraform-native and bootstrap modes; at least 60 seconds. 0 uses the 1Claw default."
+  description = "Lifetime in hours of the JWTs the created agent gets (token_ttl_seconds on the agent), in Terraform-native and bootstrap modes, up to 720 (30 days, the most the oneclaw CLI accepts; the API sets no bound). Below a minute means a minute. 0 uses the 1Claw default."
   type        = number
   default     = 8
 
@@ -229,24 +229,24 @@ variable "agent_id_1claw" {
 # ---- endpoints and MCP clients ---------------------------------------------------------------
 
 variable "base_url" {
-  description = "1Claw API base URL, injected as ONECLAW_BASE_URL. Must be https (http only for localhost), without user info."
+  description = "1Claw API base URL, injected as ONECLAW_BASE_URL. Must be https (http only for localhost), without user info. The published module's https://api.1claw.xyz still works: both domains route the same."
   type        = string
-  default     = "https://api.1claw.xyz"
+  default     = "https://api.1claw.co"
 
   validation {
     condition     = can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?(/[^\\s\"'\\\\`$@]*)?$", var.base_url))
-    error_message = "base_url must be an https URL such as https://api.1claw.xyz, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
+    error_message = "base_url must be an https URL such as https://api.1claw.co, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
   }
 }
 
 variable "mcp_host" {
-  description = "URL of the 1Claw MCP server, injected as ONECLAW_MCP_URL and registered with the MCP clients. Must be https (http only for localhost), without user info."
+  description = "URL of the 1Claw MCP server, injected as ONECLAW_MCP_URL and registered with the MCP clients. Empty (the default) follows base_url's 1Claw domain, as the 1Claw extension does: https://mcp.1claw.co/mcp for api.1claw.co, https://mcp.1claw.xyz/mcp for api.1claw.xyz, https://mcp.1claw.co/mcp for any other API. Must be https (http only for localhost), without user info."
   type        = string
-  default     = "https://mcp.1claw.xyz/mcp"
+  default     = ""
 
   validation {
-    condition     = can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?(/[^\\s\"'\\\\`$@]*)?$", var.mcp_host))
-    error_message = "mcp_host must be an https URL such as https://mcp.1claw.xyz/mcp, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
+    condition     = var.mcp_host == "" || can(regex("^(https://[A-Za-z0-9.-]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\]))(:[0-9]{1,5})?(/[^\\s\"'\\\\`$@]*)?$", var.mcp_host))
+    error_message = "mcp_host must be empty (follow base_url) or an https URL such as https://mcp.1claw.co/mcp, without user info (plain http is accepted only for 127.0.0.1, localhost or [::1])."
   }
 }
 
@@ -262,30 +262,30 @@ variable "mcp_server_name" {
 }
 
 variable "install_cursor_config" {
-  description = "Register the 1Claw server in Cursor's MCP config (cursor_config_path)."
+  description = "Register the 1Claw server in Cursor's MCP config (cursor_config_path) even where Cursor is not installed yet: this forces the client on and creates its config file. false leaves Cursor alone, even with clients = [\"all\"]. In bootstrap mode with the fresh credential style the key is not in the environment for Cursor's entry to reference, so Cursor is left to the 1Claw extension."
   type        = bool
   default     = true
 }
 
 variable "install_claude_config" {
-  description = "Register the 1Claw server with Claude Code (user scope)."
+  description = "Register the 1Claw server with Claude Code (user scope) even where Claude Code is not installed yet: this forces the client on. false leaves Claude Code alone, even with clients = [\"all\"]."
   type        = bool
   default     = true
 }
 
-variable "mcp_clients" {
-  description = "More MCP clients to register, by the names the oneclaw CLI knows (e.g. codex, gemini, vscode)."
+variable "clients" {
+  description = "AI clients the start script registers the 1Claw MCP server with, by id: claude-code, codex, gemini, copilot, opencode, qwen, continue, kilo, cursor, windsurf, kiro, zed, antigravity, vscode, or all. A named client is registered even if it is not installed yet (another module may install it later); all adds every client present in the workspace (its binary on PATH or its config directory exists) and creates nothing for the others. vscode is the 1Claw extension's own registration inside the editor: nothing for the start script to write."
   type        = list(string)
-  default     = []
+  default     = ["all"]
 
   validation {
-    condition     = alltrue([for c in var.mcp_clients : can(regex("^[a-z][a-z0-9-]{0,31}$", c))])
-    error_message = "mcp_clients must be client names such as codex or gemini (lower-case letters, digits, -)."
+    condition     = alltrue([for c in var.clients : contains(["claude-code", "codex", "gemini", "copilot", "opencode", "qwen", "continue", "kilo", "cursor", "windsurf", "kiro", "zed", "antigravity", "vscode", "all"], c)])
+    error_message = "clients must be ids among claude-code, codex, gemini, copilot, opencode, qwen, continue, kilo, cursor, windsurf, kiro, zed, antigravity, vscode and all."
   }
 }
 
 variable "cursor_config_path" {
-  description = "Cursor's global MCP config file. May start with $HOME/ or ~/."
+  description = "Cursor's global MCP config file: where the start script writes Cursor's entry (and revoke removes it). May start with $HOME/ or ~/."
   type        = string
   default     = "$HOME/.cursor/mcp.json"
 
@@ -296,7 +296,7 @@ variable "cursor_config_path" {
 }
 
 variable "claude_config_path" {
-  description = "Claude Code's user config. Empty means where Claude Code reads it ($CLAUDE_CONFIG_DIR/.claude.json, else ~/.claude.json). The published module's default, $HOME/.config/claude/mcp.json, is a file Claude Code never reads: it is treated as empty."
+  description = "Claude Code's user config, where the start script writes the entry (and revoke removes it). Empty means where Claude Code reads it ($CLAUDE_CONFIG_DIR/.claude.json, else ~/.claude.json). The published module's default, $HOME/.config/claude/mcp.json, is a file Claude Code never reads: it is treated as empty."
   type        = string
   default     = ""
 

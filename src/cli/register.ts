@@ -7,6 +7,7 @@
 import type { StoredAgentRecord } from '../credentials/agentRecord';
 import type { CredentialSource } from '../credentials/state';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
+import { recordPaths, type ClientPaths } from '../mcp/clients/customPaths';
 import { isClientId, type ClientId, type ClientMode } from '../mcp/clients/ids';
 import { planClients } from '../mcp/clients/plan';
 import { KNOWN_CLIENTS, knownClient } from '../mcp/clients/registry';
@@ -22,11 +23,13 @@ export interface ClientSelection {
   named: readonly string[];
   /** Every other known client too, where present (`"all"`). */
   allPresent: boolean;
+  /** Never registered, even where present (the module's install_*_config = false). */
+  skipped?: readonly string[];
 }
 
-/** The config's `clients`: the ids it names, and `"all"` for every client present here. */
-export function configSelection(config: Pick<CliConfig, 'clients'>): ClientSelection {
-  return { named: config.clients.filter((id) => id !== 'all'), allPresent: config.clients.includes('all') };
+/** The config's `clients`: the ids it names, and `"all"` for every client present here; minus `skip_clients`. */
+export function configSelection(config: Pick<CliConfig, 'clients' | 'skipClients'>): ClientSelection {
+  return { named: config.clients.filter((id) => id !== 'all'), allPresent: config.clients.includes('all'), skipped: config.skipClients };
 }
 
 export async function registerCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -48,13 +51,17 @@ export function selectionModes(selection: ClientSelection, io: CliIo): Partial<R
   const modes: Partial<Record<ClientId, ClientMode>> = {};
   for (const id of selection.named) if (!isClientId(id)) io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
   // The editor's own API is the extension's business: only when named (it then says so).
-  for (const client of KNOWN_CLIENTS) modes[client.id] = selection.named.includes(client.id) ? 'always' : selection.allPresent && !client.editorApi ? 'auto' : 'never';
+  for (const client of KNOWN_CLIENTS) {
+    modes[client.id] = selection.skipped?.includes(client.id) ? 'never' : selection.named.includes(client.id) ? 'always' : selection.allPresent && !client.editorApi ? 'auto' : 'never';
+  }
   return modes;
 }
 
 /** Register with each selected client; true when none failed. Re-run at every start: unchanged entries are not rewritten. */
 export async function registerClients(config: CliConfig, io: CliIo, agent: StoredAgentRecord, source: CredentialSource, selection: ClientSelection, token?: { token: string; expiresAt: number }): Promise<boolean> {
   const ctx = clientContext(config, io);
+  // Remember where the template moved clients, so a revoke from anywhere cleans those files too.
+  if (config.clientPathsFromConfig) await recordPaths(layoutOf(io), movedPaths(config, io)).catch((err: unknown) => io.out.note(`warn: could not record the clients' config paths: ${err instanceof Error ? err.message : String(err)}`));
   const connection = { ...connectionFor(config, io, agent, source), token: token?.token, tokenExpiresAt: token?.expiresAt };
   const plan = planClients(ctx, { modes: selectionModes(selection, io) });
   const absent = plan.filter((p) => p.mode === 'auto' && !p.wanted).map((p) => p.client.id);
@@ -69,6 +76,12 @@ export async function registerClients(config: CliConfig, io: CliIo, agent: Store
   }
   if (absent.length) io.out.note(`not present here (no binary on PATH, no config directory), left alone: ${absent.join(', ')}.`);
   return ok;
+}
+
+/** The config's client paths that differ from the clients' own (the module always passes Cursor's, default or not). */
+function movedPaths(config: CliConfig, io: CliIo): ClientPaths {
+  const own = { env: io.env, home: io.home };
+  return Object.fromEntries(Object.entries(config.clientPaths).filter(([id, file]) => knownClient(id)?.configPath(own) !== file));
 }
 
 export async function unregisterCommand(args: ParsedArgs, io: CliIo): Promise<number> {

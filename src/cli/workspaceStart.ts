@@ -36,10 +36,13 @@
  *   ONECLAW_AGENT_API_KEY) are skipped with the reason: only the editor renews tokens.
  * - `vault_id`: serve (and enrol into) this vault; null: find or create `vault_name`.
  * - `owner_marker`: the id in the `(oneclaw-instance:<id>)` marker of the agents this workspace
- *   creates; only agents carrying it are ever replaced. Absent: this machine's instance id.
- * - `device_sign_in.enabled`: enrol by device sign-in when no other credential is offered: the
- *   code and the URL are printed in one block, and the script waits at most `wait_seconds`
- *   (0: no device sign-in) for the approval, then revokes the sign-in session.
+ *   creates; only agents carrying it are ever replaced. Recorded in ~/.1claw/instance-id (0600)
+ *   at every start, so `oneclaw bootstrap` and the extension use it too. Absent: the recorded
+ *   id, else a random one. Never CODER_WORKSPACE_ID (a project can set it in a terminal).
+ * - `device_sign_in.enabled`: enrol by device sign-in when no other credential is offered, or
+ *   when the one-time session turns out dead (already used, or expired before a slow first
+ *   boot): the code and the URL are printed in one block, and the script waits at most
+ *   `wait_seconds` (0: no device sign-in) for the approval, then revokes the sign-in session.
  *
  * Secrets come from the environment only (coder_env): ONECLAW_AGENT_API_KEY (+ ONECLAW_VAULT_ID,
  * ONECLAW_AGENT_ID) in native/manual mode, or the one-time human session
@@ -51,6 +54,7 @@
  * Files: ~/.1claw (0700): agent.json (0600), revoked.json, instance-id, mcp-helper-<server>.json,
  * bin/oneclaw-mcp-headers-<server> (the Claude Code headersHelper), bin/oneclaw.cjs (this CLI).
  */
+import { recordInstanceId } from '../credentials/home';
 import { UsageError, type ParsedArgs } from './args';
 import { loadConfig } from './config';
 import { layoutOf, resolveForCli, revocations, type CliIo } from './context';
@@ -65,6 +69,9 @@ import { describeError } from '../util/log';
 export async function workspaceStartCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   if (!args.values.has('config')) throw new UsageError('workspace-start needs --config <file>');
   const config = await loadConfig(args, layoutOf(io), { requireFile: true });
+  // The template's owner marker becomes this workspace's recorded identity, for `oneclaw
+  // bootstrap` in a terminal and the extension alike (never CODER_WORKSPACE_ID: a project can set it).
+  if (config.ownerMarker) await recordInstanceId(layoutOf(io), config.ownerMarker, io.out.logger);
   const resolution = await resolveForCli(io);
   for (const note of resolution.kind === 'invalid' ? [] : resolution.notes) io.out.note(`warn: ${note}`);
 
@@ -85,8 +92,9 @@ export async function workspaceStartCommand(args: ParsedArgs, io: CliIo): Promis
     case 'none': {
       const human = resolution.kind === 'enrol' ? resolution.human : await signInOrSkip(config.deviceSignIn.enabled, io, config);
       if (!human) return 0;
-      const enrolled = await enrol(human, io, config);
-      if (!enrolled) return enrolled === undefined ? 0 : 1;
+      let enrolled = await enrol(human, io, config);
+      if (enrolled === 'session-used') enrolled = await deviceInstead(io, config);
+      if (!enrolled) return enrolled === false ? 1 : 0;
       ({ agent, source } = enrolled);
     }
   }
@@ -106,8 +114,27 @@ export async function workspaceStartCommand(args: ParsedArgs, io: CliIo): Promis
   }
 }
 
-/** Enrol under the shared lock; undefined: deliberately nothing (revoked, session used), false: failed. */
-async function enrol(human: HumanCredential, io: CliIo, config: Parameters<typeof enrolWorkspace>[1]): Promise<{ agent: AgentRecord; source: CredentialSource } | undefined | false> {
+type Enrolled = { agent: AgentRecord; source: CredentialSource };
+
+/**
+ * The template's one-time session was dead (used by an earlier start, or expired before a slow
+ * first boot): sign in with a device code instead when the module enables it.
+ */
+async function deviceInstead(io: CliIo, config: Parameters<typeof enrolWorkspace>[1]): Promise<Enrolled | undefined | false> {
+  if (!config.deviceSignIn.enabled || config.deviceSignIn.waitSeconds <= 0) {
+    io.out.note('The one-time enrolment session was already used or has expired; not enrolling. (Restart after rebuilding the workspace, or run `oneclaw bootstrap --device`.)');
+    return undefined;
+  }
+  io.out.note('The one-time enrolment session was already used or has expired; signing in with a device code instead.');
+  const human = await signInOrSkip(true, io, config);
+  const enrolled = human ? await enrol(human, io, config) : undefined;
+  if (enrolled !== 'session-used') return enrolled;
+  io.out.note('1Claw refused the device sign-in session too; not enrolling.');
+  return false;
+}
+
+/** Enrol under the shared lock; undefined: deliberately nothing (revoked), false: failed, 'session-used': the session was dead. */
+async function enrol(human: HumanCredential, io: CliIo, config: Parameters<typeof enrolWorkspace>[1]): Promise<Enrolled | undefined | false | 'session-used'> {
   try {
     const outcome = await enrolWorkspace(human, config, io, false);
     switch (outcome.kind) {
@@ -121,8 +148,7 @@ async function enrol(human: HumanCredential, io: CliIo, config: Parameters<typeo
         io.out.note('This workspace\'s 1Claw access was revoked; not enrolling.');
         return undefined;
       case 'session-used':
-        io.out.note('The one-time enrolment session was already used or has expired; not enrolling. (Restart after rebuilding the workspace, or run `oneclaw bootstrap`.)');
-        return undefined;
+        return 'session-used';
     }
   } catch (err) {
     io.out.note(`error: ${describeError(err)}`);

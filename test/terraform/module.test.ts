@@ -62,8 +62,8 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       { title: 'user info in base_url', vars: { base_url: 'http://localhost:x@198.51.100.7' }, error: 'base_url must be an https URL' },
       { title: 'user info in https base_url', vars: { base_url: 'https://api.1claw.xyz@198.51.100.7/' }, error: 'base_url must be an https URL' },
       { title: 'base_url with a quote', vars: { base_url: "https://api.1claw.xyz/'x" }, error: 'base_url must be an https URL' },
-      { title: 'non-https mcp_host', vars: { mcp_host: 'ftp://mcp.1claw.xyz/mcp' }, error: 'mcp_host must be an https URL' },
-      { title: 'user info in mcp_host', vars: { mcp_host: 'http://127.0.0.1@198.51.100.7/mcp' }, error: 'mcp_host must be an https URL' },
+      { title: 'non-https mcp_host', vars: { mcp_host: 'ftp://mcp.1claw.xyz/mcp' }, error: 'mcp_host must be empty (follow base_url) or an https URL' },
+      { title: 'user info in mcp_host', vars: { mcp_host: 'http://127.0.0.1@198.51.100.7/mcp' }, error: 'mcp_host must be empty (follow base_url) or an https URL' },
       { title: 'TTL over 30 days', vars: { token_ttl_hours: 721 }, error: 'token_ttl_hours must be between 0' },
       { title: 'policy path with a leading slash', vars: { provision_policy_path: '/secrets/**' }, error: 'provision_policy_path must be a secret path pattern' },
       { title: 'unknown permission', vars: { policy_permissions: ['read', 'admin'] }, error: 'policy_permissions must be a non-empty list' },
@@ -81,7 +81,9 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       { title: 'destroy_key_env', vars: { destroy_key_env: 'MY-KEY' }, error: 'destroy_key_env must be an environment variable name' },
       { title: 'secret env name', vars: { api_token_secret_env: 'MY KEY' }, error: 'api_token_secret_env must be an environment variable name' },
       { title: 'retry budget', vars: { retry_budget_seconds: 5 }, error: 'retry_budget_seconds must be between 10 and 7200' },
-      { title: 'MCP client name', vars: { mcp_clients: ['Claude Code'] }, error: 'mcp_clients must be client names' },
+      { title: 'MCP client name', vars: { clients: ['Claude Code'] }, error: 'clients must be ids among claude-code, codex' },
+      { title: 'unknown MCP client', vars: { clients: ['goose'] }, error: 'clients must be ids among claude-code, codex' },
+      { title: 'a client named and turned off', vars: { clients: ['cursor'], install_cursor_config: false }, error: 'clients names cursor or claude-code while install_cursor_config' },
     ];
 
     for (const testCase of cases) {
@@ -118,18 +120,18 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       return values;
     }
 
-    it('none: only the URLs, a non-blocking script, no device sign-in', async function () {
+    it('none: only the URLs (the official tools\' .co hosts by default), a non-blocking script, no device sign-in', async function () {
       const values = await planned({});
-      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.xyz', ONECLAW_MCP_URL: 'https://mcp.1claw.xyz/mcp' });
+      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.co', ONECLAW_MCP_URL: 'https://mcp.1claw.co/mcp' });
       assert.equal(values.outputs['provisioning_mode']?.value, 'none');
       assert.equal(script(values)['start_blocks_login'], false);
       assert.deepEqual(startConfig(String(script(values)['script']))['device_sign_in'], { enabled: false, wait_seconds: 600 });
     });
 
     it('manual: the agent key, vault and agent id from the inputs; the outputs hold no key', async function () {
-      const values = await planned({ api_token: 'ocv_manualKey0123456789', vault_id: VAULT, agent_id_1claw: AGENT, base_url: 'https://api.1claw.co' });
+      const values = await planned({ api_token: 'ocv_manualKey0123456789', vault_id: VAULT, agent_id_1claw: AGENT, base_url: 'https://api.1claw.xyz' });
       assert.deepEqual(coderEnv(values), {
-        ONECLAW_BASE_URL: 'https://api.1claw.co',
+        ONECLAW_BASE_URL: 'https://api.1claw.xyz',
         ONECLAW_MCP_URL: 'https://mcp.1claw.xyz/mcp',
         ONECLAW_VAULT_ID: VAULT,
         ONECLAW_AGENT_API_KEY: 'ocv_manualKey0123456789',
@@ -139,11 +141,11 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       assert.equal(values.outputs['scoped_token']?.value, '');
       assert.ok(!String(script(values)['script']).includes('ocv_manualKey'), 'the agent key is in the script');
       assert.deepEqual(JSON.parse(String(values.outputs['claude_code_mcp']?.value)), {
-        mcpServers: { '1claw': { type: 'http', url: 'https://mcp.1claw.xyz/mcp', headersHelper: '$HOME/.1claw/bin/oneclaw-mcp-headers-1claw' } },
+        mcpServers: { '1claw': { type: 'http', url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': VAULT }, headersHelper: '$HOME/.1claw/bin/oneclaw-mcp-headers-1claw' } },
       });
       assert.equal(
         values.outputs['codex_mcp']?.value,
-        '[mcp_servers.1claw]\nurl = "https://mcp.1claw.xyz/mcp"\nbearer_token_env_var = "ONECLAW_AGENT_API_KEY"\nenv_http_headers = { "X-Vault-ID" = "ONECLAW_VAULT_ID" }\n',
+        `[mcp_servers.1claw]\nurl = "https://mcp.1claw.xyz/mcp"\nbearer_token_env_var = "ONECLAW_AGENT_API_KEY"\nhttp_headers = { "X-Vault-ID" = "${VAULT}" }\n`,
       );
       for (const [name, output] of Object.entries(values.outputs)) assert.ok(!JSON.stringify(output.value ?? '').includes('ocv_manualKey'), `output ${name} holds the key`);
     });
@@ -163,14 +165,15 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
 
     it('bootstrap by device sign-in: no credential in the environment, a non-blocking script', async function () {
       const values = await planned({ bootstrap: true, bootstrap_policy_path: 'coder/**', token_ttl_hours: 0.25 });
-      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.xyz', ONECLAW_MCP_URL: 'https://mcp.1claw.xyz/mcp' });
+      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.co', ONECLAW_MCP_URL: 'https://mcp.1claw.co/mcp' });
       assert.equal(script(values)['start_blocks_login'], false);
       const config = startConfig(String(script(values)['script']));
       assert.deepEqual(config, {
-        api_base_url: 'https://api.1claw.xyz',
-        mcp_url: 'https://mcp.1claw.xyz/mcp',
+        api_base_url: 'https://api.1claw.co',
+        mcp_url: 'https://mcp.1claw.co/mcp',
         server_name: '1claw',
-        clients: ['claude-code'],
+        clients: ['all', 'claude-code'],
+        skip_clients: [],
         client_paths: { cursor: '$HOME/.cursor/mcp.json', 'claude-code': '' },
         credential_style: 'fresh',
         mode: 'bootstrap',
@@ -183,8 +186,11 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
         device_sign_in: { enabled: true, wait_seconds: 600 },
         token_ttl_seconds: 900,
       });
-      const long = await planned({ bootstrap: true, token_ttl_hours: 48 });
-      assert.equal(startConfig(String(script(long)['script']))['token_ttl_seconds'], undefined, 'the CLI takes lifetimes up to a day: longer ones are left out');
+      // The CLI takes what token_ttl_hours allows (30 days); 0 is 1Claw's default (null).
+      const long = await planned({ bootstrap: true, token_ttl_hours: 720 });
+      assert.equal(startConfig(String(script(long)['script']))['token_ttl_seconds'], 720 * 3600);
+      const platformDefault = await planned({ bootstrap: true, token_ttl_hours: 0 });
+      assert.equal(startConfig(String(script(platformDefault)['script']))['token_ttl_seconds'], null);
     });
 
     it('bootstrap with a human key: a session, never the key, in the environment; a login-blocking script', async function () {
@@ -195,9 +201,11 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       assert.ok(!JSON.stringify(values.resources).includes(key), 'the human key is in a planned resource');
       const coderScript = script(values);
       assert.equal(coderScript['start_blocks_login'], true);
-      assert.deepEqual(startConfig(String(coderScript['script']))['clients'], ['claude-code']);
+      assert.deepEqual([startConfig(String(coderScript['script']))['clients'], startConfig(String(coderScript['script']))['skip_clients']], [['all', 'claude-code'], ['cursor']], 'install_cursor_config = false keeps Cursor out, even under "all"');
       const styled = await planned({ human_api_key: key, credential_style: 'static' });
-      assert.deepEqual(startConfig(String(script(styled)['script']))['clients'], ['claude-code', 'cursor'], 'static style can serve Cursor in bootstrap mode');
+      assert.deepEqual(startConfig(String(script(styled)['script']))['clients'], ['all', 'claude-code', 'cursor'], 'static style can serve Cursor in bootstrap mode');
+      const named = await planned({ human_api_key: key, clients: ['codex', 'gemini'] });
+      assert.deepEqual(startConfig(String(script(named)['script']))['clients'], ['codex', 'gemini', 'claude-code'], 'named clients only (no "all"), Claude Code forced on by install_claude_config');
       assert.equal(values.outputs['provisioning_mode']?.value, 'bootstrap');
       assert.equal(values.outputs['codex_mcp']?.value, '', 'no codex entry where the key is not in the environment');
     });
@@ -208,6 +216,20 @@ describe('Coder module under real Terraform (coder_* resources as terraform_data
       assert.equal(values.outputs['provisioning_mode']?.value, 'terraform_native');
       assert.equal(script(values)['start_blocks_login'], false);
       assert.ok(!JSON.stringify(values.resources).includes('1ck_masterKey'), 'the master key is in a planned resource');
+    });
+  });
+
+  describe('hosts', function () {
+    it('the MCP URL nobody set follows base_url\'s 1Claw domain (.co by default, .xyz kept), as the extension does', async function () {
+      const { result, values } = await planner.plan({ agent_id: 'coder-agent-1', base_url: 'https://api.1claw.xyz' });
+      assert.ok(values !== undefined, result.output);
+      assert.deepEqual(coderEnv(values), { ONECLAW_BASE_URL: 'https://api.1claw.xyz', ONECLAW_MCP_URL: 'https://mcp.1claw.xyz/mcp' });
+      const other = await planner.plan({ agent_id: 'coder-agent-1', base_url: 'https://vault.example.com' });
+      assert.ok(other.values !== undefined, other.result.output);
+      assert.equal(coderEnv(other.values)['ONECLAW_MCP_URL'], 'https://mcp.1claw.co/mcp');
+      const chosen = await planner.plan({ agent_id: 'coder-agent-1', base_url: 'https://api.1claw.co', mcp_host: 'https://mcp.1claw.xyz/mcp' });
+      assert.ok(chosen.values !== undefined, chosen.result.output);
+      assert.equal(coderEnv(chosen.values)['ONECLAW_MCP_URL'], 'https://mcp.1claw.xyz/mcp', 'an mcp_host someone set is kept');
     });
   });
 

@@ -220,28 +220,30 @@ export class ShimmedModule {
 }
 
 let renderModule: Promise<ShimmedModule> | undefined;
-const rendered = new Map<string, Promise<string>>();
+const rendered = new Map<string, Promise<TerraformValues>>();
 
-/**
- * The start script exactly as main.tf renders it for these module inputs (plan only, cached).
- * agent_id is filled in.
- */
-export function renderStartScript(vars: Record<string, unknown>, logFile: string): Promise<string> {
+/** The module planned for these inputs (plan only, cached): its resources and outputs. agent_id is filled in. */
+export function renderPlan(vars: Record<string, unknown>, logFile: string): Promise<TerraformValues> {
   const key = JSON.stringify(vars);
-  let script = rendered.get(key);
-  if (script === undefined) {
+  let planned = rendered.get(key);
+  if (planned === undefined) {
     renderModule ??= ShimmedModule.create('render', logFile);
-    script = renderModule.then(async (module) => {
+    planned = renderModule.then(async (module) => {
       const { result, values } = await module.plan({ agent_id: 'coder-agent-1', ...vars });
       if (values === undefined) throw new Error(`terraform plan failed while rendering the start script:\n${result.output}`);
-      const [coderScript] = coderResources(values, 'coder_script');
-      const text = coderScript?.input['script'];
-      if (typeof text !== 'string') throw new Error('the plan holds no coder_script.script');
-      return text;
+      return values;
     });
-    rendered.set(key, script);
+    rendered.set(key, planned);
   }
-  return script;
+  return planned;
+}
+
+/** The start script exactly as main.tf renders it for these module inputs. */
+export async function renderStartScript(vars: Record<string, unknown>, logFile: string): Promise<string> {
+  const [coderScript] = coderResources(await renderPlan(vars, logFile), 'coder_script');
+  const text = coderScript?.input['script'];
+  if (typeof text !== 'string') throw new Error('the plan holds no coder_script.script');
+  return text;
 }
 
 /** The config the start script writes for `oneclaw workspace-start`. */

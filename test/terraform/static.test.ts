@@ -286,9 +286,14 @@ describe('Coder module: static checks', function () {
       'mcp_host', 'base_url', 'install_cursor_config', 'install_claude_config', 'cursor_config_path', 'claude_config_path', 'icon', 'order',
     ];
     for (const name of published) assert.ok(name in root.variables, `input ${name} (published module) is missing`);
-    for (const [name, value] of Object.entries({ token_ttl_hours: 8, auto_destroy_vault: false, provision_policy_path: '**', bootstrap_policy_path: '**', bootstrap_vault_name: 'coder-workspace', base_url: 'https://api.1claw.xyz', mcp_host: 'https://mcp.1claw.xyz/mcp', cursor_config_path: '$HOME/.cursor/mcp.json', install_cursor_config: true, install_claude_config: true })) {
+    for (const [name, value] of Object.entries({ token_ttl_hours: 8, auto_destroy_vault: false, provision_policy_path: '**', bootstrap_policy_path: '**', bootstrap_vault_name: 'coder-workspace', cursor_config_path: '$HOME/.cursor/mcp.json', install_cursor_config: true, install_claude_config: true })) {
       assert.deepEqual(root.variables[name]?.['default'], value, `default of ${name} changed from the published module's`);
     }
+    // The hosts follow the official tools (0.63: api.1claw.co, mcp.1claw.co/mcp; the MCP URL
+    // follows base_url's domain): a documented 2.0.0 change (README "Upgrading"), .xyz kept working.
+    assert.deepEqual([root.variables['base_url']?.['default'], root.variables['mcp_host']?.['default']], ['https://api.1claw.co', '']);
+    const upgrading = fs.readFileSync(path.join(MODULE_DIR, 'README.md'), 'utf8').split('## Upgrading from kmjones1979/oneclaw')[1] ?? '';
+    assert.match(upgrading, /\| `base_url`, `mcp_host` defaults \| `https:\/\/api\.1claw\.xyz`, `https:\/\/mcp\.1claw\.xyz\/mcp` \|/, 'the README does not document the changed host defaults');
     for (const name of ['mcp_config_path', 'claude_config_path', 'vault_id', 'scoped_token', 'agent_id_1claw', 'provisioning_mode', 'module_directory', 'scripts']) {
       assert.ok(name in root.outputs, `output ${name} (published module) is missing`);
     }

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { call, humanToken, str } from '../emulator/testing';
 import { ProcessSampler, argvAuditBin, describeLeaks, killGroup, modeOf, requireModuleTools, restrictedPath, resultsDir, run, safeName, scanForCredentials, tempDir, treeModes, type RunResult } from './helpers';
-import { SHIM_WORKSPACE, renderStartScript } from './shim';
+import { parse as parseToml } from 'smol-toml';
+import { SHIM_WORKSPACE, renderPlan, renderStartScript } from './shim';
 
 const VSIX_BYTES = Buffer.from('PK\u0003\u0004 a fake vsix for the 1Claw module tests');
 const VSIX_SHA256 = crypto.createHash('sha256').update(VSIX_BYTES).digest('hex');
@@ -139,6 +140,34 @@ describe('Coder module: workspace start script against the emulator', function (
       const second = await start('manual', where, 'manual second start', manualEnv());
       assert.equal(second.code, 0, second.output);
       assert.deepEqual(fs.readFileSync(path.join(where.home, '.claude.json')), before, 'a second start changed the Claude config');
+    });
+
+    it('registers Claude Code and Codex exactly as the claude_code_mcp and codex_mcp outputs say (no key in either)', async function () {
+      const demo = emulator.demo;
+      assert.ok(demo !== undefined);
+      const vars = { base_url: emulator.url, mcp_host: emulator.mcpUrl, api_token: 'ocv_renderPlaceholder0123', vault_id: demo.vaultId, clients: ['codex'] };
+      const values = await renderPlan(vars, path.join(results, 'render-terraform.log'));
+      const outputs = { claude: String(values.outputs['claude_code_mcp']?.value), codex: String(values.outputs['codex_mcp']?.value) };
+      for (const text of Object.values(outputs)) assert.ok(!/ocv_|1ck_|eyJ/.test(text), `an output holds a credential: ${text}`);
+      await render('outputs', vars);
+      const where = newHome('outputs');
+      const result = await start('outputs', where, 'outputs', manualEnv());
+      assert.equal(result.code, 0, result.output);
+      // Claude Code: the output's entry, with $HOME expanded as Claude Code's shell does.
+      const claude = JSON.parse(fs.readFileSync(path.join(where.home, '.claude.json'), 'utf8')) as { mcpServers: Record<string, Record<string, unknown>> };
+      const fromOutput = (JSON.parse(outputs.claude) as { mcpServers: Record<string, Record<string, unknown>> }).mcpServers['1claw']!;
+      assert.deepEqual(claude.mcpServers['1claw'], { ...fromOutput, headersHelper: String(fromOutput['headersHelper']).replace(/^\$HOME\//, `${where.home}/`) });
+      // Codex: the output's TOML table is what the start script wrote.
+      const written = parseToml(fs.readFileSync(path.join(where.home, '.codex', 'config.toml'), 'utf8')) as { mcp_servers: Record<string, unknown> };
+      assert.deepEqual(written.mcp_servers['1claw'], (parseToml(outputs.codex) as { mcp_servers: Record<string, unknown> }).mcp_servers['1claw']);
+      // The claude-code module registering the output's own entry (helper spelled $HOME/…) is
+      // taken as ours: the next start rewrites nothing.
+      claude.mcpServers['1claw'] = fromOutput;
+      fs.writeFileSync(path.join(where.home, '.claude.json'), JSON.stringify(claude, null, 2));
+      const before = fs.readFileSync(path.join(where.home, '.claude.json'));
+      const again = await start('outputs', where, 'outputs second start', manualEnv());
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(fs.readFileSync(path.join(where.home, '.claude.json')), before, 'the start script rewrote the claude-code module\'s entry');
     });
 
     for (const [label, location] of [

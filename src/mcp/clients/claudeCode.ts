@@ -43,7 +43,7 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
   }
 
   get configPath(): string {
-    return claudeConfigPath(this.options.env, this.options.home);
+    return this.options.paths?.['claude-code'] ?? claudeConfigPath(this.options.env, this.options.home);
   }
 
   async register(connection: McpConnection): Promise<RegistrationResult> {
@@ -59,7 +59,7 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
     }
     const { wrapper } = await installHeadersHelper({ layout: this.layout, env: this.options.env, cliSource: this.options.cliSource, logger: this.options.logger, node: this.options.node }, this.options.serverName, connection);
     const entry = claudeCodeEntry(target, { kind: 'helper', helperPath: wrapper });
-    if (isDeepStrictEqual(await this.currentEntry(), entry)) return { ok: true, detail: `${this.label}: ${this.configPath} already up to date.`, path: this.configPath };
+    if (sameHelperEntry(await this.currentEntry(), entry, this.options.home)) return { ok: true, detail: `${this.label}: ${this.configPath} already up to date.`, path: this.configPath };
     const cli = this.cli();
     if (cli) {
       if ((await this.currentEntry()) !== undefined) await claudeRemove(cli, this.options.serverName);
@@ -89,6 +89,8 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
   }
 
   private cli(): ClaudeCli | undefined {
+    // `claude mcp` writes only the file Claude Code reads; a file the template moved takes the file edit.
+    if (this.configPath !== claudeConfigPath(this.options.env, this.options.home)) return undefined;
     const binary = this.options.claudeBinary === null ? undefined : (this.options.claudeBinary ?? findClaude(this.options.env));
     return binary ? { binary, env: { ...this.options.env, HOME: this.options.home } } : undefined;
   }
@@ -106,12 +108,28 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
   }
 }
 
+/**
+ * Whether the entry there already does what ours does. The Coder module's `claude_code_mcp`
+ * output (for Coder's claude-code module) must spell the helper `$HOME/…`, Terraform not knowing
+ * the home directory, and may lack X-Vault-ID (the helper prints it anyway): that entry is ours
+ * too, so the two modules do not rewrite each other's entry at every start.
+ */
+export function sameHelperEntry(current: unknown, wanted: Record<string, unknown>, home: string): boolean {
+  if (isDeepStrictEqual(current, wanted)) return true;
+  if (typeof current !== 'object' || current === null || Array.isArray(current)) return false;
+  const { type, url, headers, headersHelper, ...rest } = current as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || type !== wanted['type'] || url !== wanted['url']) return false;
+  if (headers !== undefined && !isDeepStrictEqual(headers, wanted['headers'])) return false;
+  const helper = typeof headersHelper === 'string' ? headersHelper.replace(/^(\$HOME|\$\{HOME\}|~)\//, `${home}/`) : undefined;
+  return helper === wanted['headersHelper'];
+}
+
 export const claudeCodeClient: KnownClient = {
   id: 'claude-code',
   label: 'Claude Code',
   kind: 'terminal',
-  configPath: (ctx) => claudeConfigPath(ctx.env, ctx.home),
-  files: (ctx) => [claudeConfigPath(ctx.env, ctx.home)],
+  configPath: (ctx) => ctx.paths?.['claude-code'] ?? claudeConfigPath(ctx.env, ctx.home),
+  files: (ctx) => [ctx.paths?.['claude-code'] ?? claudeConfigPath(ctx.env, ctx.home)],
   format: 'json',
   container: 'mcpServers',
   presence: { binaries: ['claude'], markers: (ctx) => [path.join(ctx.home, '.claude'), claudeConfigPath(ctx.env, ctx.home)] },

@@ -16,6 +16,7 @@ import { removeHeadersHelper } from '../helper/install';
 import { AGENT_KEY_VARIABLE } from '../entries';
 import type { ClientContext, KnownClient } from './client';
 import { entriesIn } from './entriesIn';
+import { readRecordedPaths } from './customPaths';
 import { bearerFileName, removeBearerFiles } from './fileClient';
 import { KNOWN_CLIENTS } from './registry';
 
@@ -42,7 +43,7 @@ export class KnownClientsCleanup implements ClientCleanup {
     // Our entries, under whatever name: one holding our credential, running our helper, naming
     // our token file or referencing the agent key's variable.
     const ourMarks = [...needles, this.layout.binDir, bearerFileName(''), AGENT_KEY_VARIABLE];
-    for (const { client, ctx, file } of this.clientFiles()) {
+    for (const { client, ctx, file } of await this.clientFiles()) {
       const entries = await containerEntries(file, client);
       const ours = Object.entries(entries)
         .filter(([name, value]) => names.has(name) || ourMarks.some((mark) => JSON.stringify(value).includes(mark)))
@@ -63,7 +64,7 @@ export class KnownClientsCleanup implements ClientCleanup {
 
   async filesContaining(needles: string[]): Promise<string[]> {
     if (needles.length === 0) return [];
-    const candidates = new Set<string>([...this.clientFiles().map((c) => c.file), ...this.tokenCaches, ...(await filesUnder(this.layout.dir, 3))]);
+    const candidates = new Set<string>([...(await this.clientFiles()).map((c) => c.file), ...this.tokenCaches, ...(await filesUnder(this.layout.dir, 3))]);
     const xdg = this.ctx.env.XDG_RUNTIME_DIR;
     if (xdg && path.isAbsolute(xdg)) for (const file of await filesUnder(path.join(xdg, '1claw'), 1)) candidates.add(file);
     const holding: string[] = [];
@@ -94,13 +95,17 @@ export class KnownClientsCleanup implements ClientCleanup {
   /**
    * Every client's file, as this environment names it and as the default environment does: a
    * CLAUDE_CONFIG_DIR set where revoke runs (a project's terminal env, or simply not the one the
-   * entry was registered with) must not hide the entry in ~/.claude.json.
+   * entry was registered with) must not hide the entry in ~/.claude.json. Plus every file a
+   * template moved a client to (the context's paths and those recorded in ~/.1claw).
    */
-  private clientFiles(): Array<{ client: (typeof KNOWN_CLIENTS)[number]; ctx: ClientContext; file: string }> {
+  private async clientFiles(): Promise<Array<{ client: KnownClient; ctx: ClientContext; file: string }>> {
     const { CLAUDE_CONFIG_DIR: _relocated, ...defaultEnv } = this.ctx.env;
-    const files: Array<{ client: (typeof KNOWN_CLIENTS)[number]; ctx: ClientContext; file: string }> = [];
+    const recorded = await readRecordedPaths(this.layout);
+    const files: Array<{ client: KnownClient; ctx: ClientContext; file: string }> = [];
     for (const client of KNOWN_CLIENTS) {
-      for (const ctx of [this.ctx, { ...this.ctx, env: defaultEnv }]) {
+      const moved = new Set([this.ctx.paths?.[client.id], recorded.current[client.id], ...(recorded.registered[client.id] ?? [])].filter((p): p is string => p !== undefined));
+      const contexts: ClientContext[] = [{ ...this.ctx, paths: undefined }, { ...this.ctx, env: defaultEnv, paths: undefined }, ...[...moved].map((p) => ({ ...this.ctx, paths: { [client.id]: p } }))];
+      for (const ctx of contexts) {
         for (const file of client.files(ctx)) if (!files.some((f) => f.client === client && f.file === file)) files.push({ client, ctx, file });
       }
     }

@@ -11,6 +11,8 @@ export interface ClientContext {
   /** The registering process's environment (trusted: the editor host or the start script). */
   env: Readonly<Record<string, string | undefined>>;
   home: string;
+  /** Config files the template moved (absolute, by client id: the Coder module's cursor/claude paths). */
+  paths?: Readonly<Partial<Record<ClientId, string>>>;
   serverName: string;
   style: CredentialStyle;
   /** The `oneclaw` CLI bundle a helper runs. */
@@ -28,7 +30,7 @@ export interface ClientContext {
   node?: HelperInstallContext['node'];
 }
 
-export type PathContext = Pick<ClientContext, 'env' | 'home'>;
+export type PathContext = Pick<ClientContext, 'env' | 'home' | 'paths'>;
 
 /**
  * How an entry authenticates, best first (the README's table says which client gets which):

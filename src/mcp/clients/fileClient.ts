@@ -52,8 +52,8 @@ export function fileClient(spec: FileClientSpec): KnownClient {
     id: spec.id,
     label: spec.label,
     kind: spec.kind,
-    configPath: (ctx) => spec.configPath(ctx),
-    files: (ctx) => [spec.configPath(ctx), ...(spec.alsoReads?.(ctx) ?? [])],
+    configPath: (ctx) => configPathOf(spec, ctx),
+    files: (ctx) => [configPathOf(spec, ctx), ...(spec.alsoReads?.(ctx) ?? [])],
     format: spec.format,
     container: spec.container,
     listKey: spec.listKey,
@@ -61,6 +61,11 @@ export function fileClient(spec: FileClientSpec): KnownClient {
     forms: [...spec.forms, 'static'],
     registrar: (ctx) => new FileClientRegistrar(spec, ctx),
   };
+}
+
+/** Where the entry goes: the path the template chose for this client, else the client's own. */
+function configPathOf(spec: Pick<FileClientSpec, 'id' | 'configPath'>, ctx: PathContext): string {
+  return ctx.paths?.[spec.id] ?? spec.configPath(ctx);
 }
 
 /** `Bearer …` for an auth, given how the client spells a variable reference and a file reference. */
@@ -123,7 +128,7 @@ export class FileClientRegistrar implements McpRegistrar {
   }
 
   get configPath(): string {
-    return this.spec.configPath(this.ctx);
+    return configPathOf(this.spec, this.ctx);
   }
 
   async register(connection: McpConnection): Promise<RegistrationResult> {

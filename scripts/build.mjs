@@ -1,9 +1,12 @@
-// Bundles the extension into dist/extension.js (vscode external, source maps) and the `oneclaw`
-// CLI into dist/oneclaw.js (Node >= 18, no dependencies, always the production/minified build),
-// and keeps terraform/scripts/oneclaw.cjs byte-identical to it (the Coder module embeds that
-// copy). `--production` minifies the extension. `--check-cli [file]` only compares a fresh CLI
-// build with the committed copy (or `file`) and exits 1 when they differ. Prints sizes.
+// Bundles the extension into dist/extension.js (vscode external, source maps) with the TOML and
+// YAML parsers in dist/formats.js, loaded on first use (scripts/lazyFormats.mjs), and the
+// `oneclaw` CLI into dist/oneclaw.js (Node >= 18, no dependencies, one self-contained file,
+// always the production/minified build), and keeps terraform/scripts/oneclaw.cjs byte-identical
+// to it (the Coder module embeds that copy). `--production` minifies the extension.
+// `--check-cli [file]` only compares a fresh CLI build with the committed copy (or `file`) and
+// exits 1 when they differ. Prints sizes.
 import { build } from 'esbuild';
+import { FORMATS_FILE, LAZY_PACKAGES, buildFormats, lazyFormatsPlugin } from './lazyFormats.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 const CLI_COPY = 'terraform/scripts/oneclaw.cjs';
@@ -60,7 +63,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [lazyFormatsPlugin()],
 });
+await buildFormats(`dist/${FORMATS_FILE}`, { minify: production });
 
 const cli = await buildCli();
 writeFileSync('dist/oneclaw.js', cli, { mode: 0o755 });
@@ -70,5 +75,7 @@ if (!copy || !copy.equals(cli)) writeFileSync(CLI_COPY, cli, { mode: 0o644 });
 const inputs = Object.keys(result.metafile.inputs);
 const packages = [...new Set(inputs.filter((i) => i.includes('node_modules/')).map((i) => i.split('node_modules/')[1].split('/').slice(0, i.includes('node_modules/@') ? 2 : 1).join('/')))];
 const size = statSync('dist/extension.js').size;
+const formatsSize = statSync(`dist/${FORMATS_FILE}`).size;
 console.log(`dist/extension.js: ${(size / 1024).toFixed(1)} KB (${production ? 'minified' : 'development'}); bundled packages: ${packages.join(', ') || 'none'}`);
+console.log(`dist/${FORMATS_FILE}: ${(formatsSize / 1024).toFixed(1)} KB, loaded on first use: ${Object.keys(LAZY_PACKAGES).join(', ')}`);
 console.log(`dist/oneclaw.js: ${(cli.length / 1024).toFixed(1)} KB (minified)${!copy || !copy.equals(cli) ? `; ${CLI_COPY} updated` : ''}`);

@@ -58,7 +58,7 @@ run('node', ['scripts/package.mjs'], { ONECLAW_VSIX: vsix });
 const bytes = readFileSync(vsix);
 const packaged = JSON.parse(zipEntry(bytes, 'extension/package.json') ?? fail(`${vsix} holds no extension/package.json`));
 if (packaged.name !== name || packaged.version !== version) fail(`${vsix} holds ${packaged.name} ${packaged.version}, expected ${name} ${version}`);
-if (zipEntry(bytes, 'extension/dist/extension.js') === undefined) fail(`${vsix} holds no extension/dist/extension.js`);
+for (const file of ['dist/extension.js', 'dist/formats.js']) if (zipEntry(bytes, `extension/${file}`) === undefined) fail(`${vsix} holds no extension/${file}`);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 writeFileSync(`${vsix}.sha256`, `${sha256}  ${path.basename(vsix)}\n`);
 const notesFile = `${vsix}.notes.md`;

@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { readTokenCache, writeTokenCache } from '../../src/credentials/tokenCache';
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
@@ -88,6 +89,44 @@ export async function benchHelperSession(): Promise<HelperBench> {
       } else bench.fromCacheMs.push(run.ms);
     }
     return bench;
+  } finally {
+    await emulator.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A policy change revokes the agent's live tokens while no editor runs: Claude Code's connection
+ * gets a 401 with the cached token and re-runs the helper at once. Counts the exchanges of that
+ * re-run and of a burst of connections right after it (goal: exactly one in all).
+ */
+export async function benchHelperRefusal(): Promise<{ exchanges: number; freshAfterRefusal: boolean }> {
+  const emulator = await startEmulator({ seed: 'demo', agentTokenTtlSeconds: HOUR });
+  const home = mkdtempSync(path.join(os.tmpdir(), 'oneclaw-bench-refusal-'));
+  try {
+    const demo = emulator.demo!;
+    await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
+    const keyFile = path.join(home, '.1claw', 'agent.json');
+    await fs.writeFile(keyFile, serialiseAgentFile({ agentKey: demo.agentKey, vaultId: demo.vaultId }), { mode: 0o600 });
+    const registrar = new ClaudeCodeRegistrar({ env: { PATH: process.env.PATH }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null });
+    const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: false, keyFile });
+    if (!result.ok) throw new Error(result.detail);
+    const registration = await readRegistration(path.join(home, '.1claw', 'mcp-helper-1claw.json'));
+    const wrapper = path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw');
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl };
+    await runWrapper(wrapper, env); // the session's first connection: one exchange
+    // Twenty minutes later (the token's age), a policy change revokes it; the next connection is refused.
+    const then = new Date(Date.now() - 20 * 60_000);
+    await fs.utimes(registration.token_cache, then, then);
+    const human = (await new OneClawClient({ baseUrl: emulator.url }).exchangeHumanKey(demo.humanKey)).access_token;
+    await new OneClawClient({ baseUrl: emulator.url }).createPolicy(human, demo.sharedVaultId, { secret_path_pattern: 'ops/**', principal_type: 'agent', principal_id: demo.agentId, permissions: ['read'] });
+    const before = emulator.stats().agentTokenExchanges;
+    await runWrapper(wrapper, env); // the refused connection (cached token)
+    const retry = await runWrapper(wrapper, env); // Claude Code's re-run after the 401
+    for (let i = 0; i < 5; i++) await runWrapper(wrapper, env); // a burst of connections right after
+    const cached = await readTokenCache(registration.token_cache);
+    const token = cached ? String((JSON.parse(cached.headersLine) as { Authorization: string }).Authorization).replace(/^Bearer /, '') : '';
+    return { exchanges: emulator.stats().agentTokenExchanges - before, freshAfterRefusal: retry.ok && !emulator.isTokenRevoked(token) };
   } finally {
     await emulator.close();
     rmSync(home, { recursive: true, force: true });

@@ -18,7 +18,7 @@ import { FakeClock, settle } from '../support/fakeClock';
 import { MemorySecrets, noCleanup, repoRoot } from '../support/fakeContext';
 import { bigClaudeJson, heavyUserClaudeJson, realisticClaudeJson } from '../support/fixtures';
 import { runFleet } from './fleet';
-import { benchHelperSession, percentile } from './helper';
+import { benchHelperRefusal, benchHelperSession, percentile } from './helper';
 
 interface Row {
   area: string;
@@ -248,6 +248,8 @@ async function benchHelper(): Promise<void> {
   record('Headers helper', `answered from the cache (${b.fromCacheMs.length} runs of the real wrapper): p50 / p95`, `${ms(p50)} / ${ms(p95)}`, '< 50 ms', p95 < 50);
   record('Headers helper', `with an exchange (${b.exchangingMs.length} runs: sh → node → API): median`, ms(percentile(b.exchangingMs, 50)), '(informative)', undefined);
   record('Headers helper', 'connections that got no headers', String(b.failures), '0', b.failures === 0);
+  const r = await benchHelperRefusal();
+  record('Headers helper', 'policy change, no editor: exchanges for Claude Code\'s re-run after the 401 and 5 connections right after', `${r.exchanges}${r.freshAfterRefusal ? '' : ' (the re-run did not get a live token)'}`, '1', r.exchanges === 1 && r.freshAfterRefusal);
 }
 
 /** Issue 14's fleet rows: see fleet.ts. ONECLAW_FLEET_WORKSPACES / ONECLAW_FLEET_TIME_SCALE override. */

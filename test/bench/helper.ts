@@ -16,9 +16,9 @@ import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { readTokenCache, writeTokenCache } from '../../src/credentials/tokenCache';
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
-import { readRegistration } from '../../src/mcp/helper/registration';
+import { readRegistration, type HelperRegistration } from '../../src/mcp/helper/registration';
 import { silentLogger } from '../../src/util/log';
-import { startEmulator } from '../emulator';
+import { startEmulator, type Emulator } from '../emulator';
 import { cliBundle } from '../support/fakeContext';
 
 export interface HelperBench {
@@ -45,6 +45,22 @@ function runWrapper(wrapper: string, env: Record<string, string>): Promise<{ ms:
   });
 }
 
+/** The demo agent's key in ~/.1claw/agent.json and Claude Code's helper registered, as the extension or the module would (Node from PATH). */
+async function registeredHelper(emulator: Emulator, home: string): Promise<{ registration: HelperRegistration; wrapper: string; env: Record<string, string> }> {
+  const demo = emulator.demo!;
+  await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
+  const keyFile = path.join(home, '.1claw', 'agent.json');
+  await fs.writeFile(keyFile, serialiseAgentFile({ agentKey: demo.agentKey, vaultId: demo.vaultId }), { mode: 0o600 });
+  const registrar = new ClaudeCodeRegistrar({ env: { PATH: process.env.PATH }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null });
+  const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: false, keyFile });
+  if (!result.ok) throw new Error(result.detail);
+  return {
+    registration: await readRegistration(path.join(home, '.1claw', 'mcp-helper-1claw.json')),
+    wrapper: path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw'),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl },
+  };
+}
+
 /** 40 connections spread over 8 hours (seeded jitter around even spacing). */
 function connectionTimes(count: number, sessionSeconds: number): number[] {
   let seed = 0x1c1a;
@@ -57,18 +73,7 @@ export async function benchHelperSession(): Promise<HelperBench> {
   const emulator = await startEmulator({ seed: 'demo', agentTokenTtlSeconds: HOUR });
   const home = mkdtempSync(path.join(os.tmpdir(), 'oneclaw-bench-helper-'));
   try {
-    const demo = emulator.demo!;
-    await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
-    const keyFile = path.join(home, '.1claw', 'agent.json');
-    await fs.writeFile(keyFile, serialiseAgentFile({ agentKey: demo.agentKey, vaultId: demo.vaultId }), { mode: 0o600 });
-    // Registered as the extension or the module would, with the Node found on PATH.
-    const registrar = new ClaudeCodeRegistrar({ env: { PATH: process.env.PATH }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null });
-    const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: false, keyFile });
-    if (!result.ok) throw new Error(result.detail);
-    const registration = await readRegistration(path.join(home, '.1claw', 'mcp-helper-1claw.json'));
-    const wrapper = path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw');
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl };
-
+    const { registration, wrapper, env } = await registeredHelper(emulator, home);
     const bench: HelperBench = { connections: 0, exchanges: 0, fromCacheMs: [], exchangingMs: [], failures: 0 };
     let tokenExpiresAt: number | undefined; // session time, seconds
     for (const at of connectionTimes(40, 8 * HOUR)) {
@@ -105,15 +110,7 @@ export async function benchHelperRefusal(): Promise<{ exchanges: number; freshAf
   const home = mkdtempSync(path.join(os.tmpdir(), 'oneclaw-bench-refusal-'));
   try {
     const demo = emulator.demo!;
-    await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
-    const keyFile = path.join(home, '.1claw', 'agent.json');
-    await fs.writeFile(keyFile, serialiseAgentFile({ agentKey: demo.agentKey, vaultId: demo.vaultId }), { mode: 0o600 });
-    const registrar = new ClaudeCodeRegistrar({ env: { PATH: process.env.PATH }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null });
-    const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: false, keyFile });
-    if (!result.ok) throw new Error(result.detail);
-    const registration = await readRegistration(path.join(home, '.1claw', 'mcp-helper-1claw.json'));
-    const wrapper = path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw');
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl };
+    const { registration, wrapper, env } = await registeredHelper(emulator, home);
     await runWrapper(wrapper, env); // the session's first connection: one exchange
     // Twenty minutes later (the token's age), a policy change revokes it; the next connection is refused.
     const then = new Date(Date.now() - 20 * 60_000);

@@ -19,6 +19,7 @@ import { agentToken, call } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
 import { MemorySecrets, noCleanup } from '../support/fakeContext';
 import '../support/register-vscode-stub';
+import { COMMANDS } from '../../src/views/ids';
 
 type Item = { label: string; description?: string; tooltip?: unknown; command?: { command: string } };
 
@@ -125,7 +126,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
     assert.match(log.query, new RegExp(`actor_id=${demo.agentId}`));
     assert.match(log.query, /limit=50/);
     const more = nodes.find((n) => n.kind === 'note' && n.text === 'Load more…');
-    assert.equal((auditView.getTreeItem(more!) as unknown as Item).command?.command, 'oneclaw.auditLoadMore');
+    assert.equal((auditView.getTreeItem(more!) as unknown as Item).command?.command, COMMANDS.auditLoadMore);
     await auditView.loadMore();
     nodes = await auditView.getChildren();
     const all = nodes.filter((n): n is Extract<AuditNode, { kind: 'event' }> => n.kind === 'event').map((e) => e.row);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ConnectionState, Session } from '../../src/credentials/state';
 import { countdown, presentStatus } from '../../src/views/statusPresentation';
+import { COMMANDS } from '../../src/views/ids';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const session: Session = { vaultId: '11111111-2222-4333-8444-555555555555', vaultName: 'coder-workspace', agentId: '99999999-2222-4333-8444-555555555555', agentName: 'coder-alice-dev', source: 'environment', expiresAt: NOW + 42 * 60_000, lastRefresh: NOW - 60_000 };
@@ -8,14 +9,14 @@ const ctx = { now: NOW, mcpClients: ['code-server', 'Claude Code'] };
 
 describe('status bar presentation', () => {
   const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined]> = [
-    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, 'oneclaw.bootstrap', undefined],
-    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, 'oneclaw.showLog', undefined],
-    [{ kind: 'connecting', source: 'environment' }, /Connecting/, 'oneclaw.showLog', undefined],
-    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, 'oneclaw.showTokenStatus', undefined],
-    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, 'oneclaw.showTokenStatus', undefined],
-    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, 'oneclaw.showTokenStatus', 'warning'],
-    [{ kind: 'revoked', message: 'refused' }, /Revoked/, 'oneclaw.rebootstrap', 'error'],
-    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, 'oneclaw.showTokenStatus', 'error'],
+    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, COMMANDS.bootstrap, undefined],
+    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, COMMANDS.showLog, undefined],
+    [{ kind: 'connecting', source: 'environment' }, /Connecting/, COMMANDS.showLog, undefined],
+    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined],
+    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined],
+    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, COMMANDS.showTokenStatus, 'warning'],
+    [{ kind: 'revoked', message: 'refused' }, /Revoked/, COMMANDS.rebootstrap, 'error'],
+    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, COMMANDS.showTokenStatus, 'error'],
   ];
   for (const [state, text, command, background] of cases) {
     it(`shows ${state.kind}: text, click action and colour`, () => {

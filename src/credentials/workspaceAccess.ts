@@ -92,11 +92,6 @@ export class WorkspaceAccess implements Disposable {
     });
   }
 
-  /** Whether the template offers a human credential for a first enrolment (the value itself is not exposed). */
-  get hasTemplateHumanCredential(): boolean {
-    return this.environment.humanKey !== undefined || this.environment.bootstrapSession !== undefined;
-  }
-
   /** Find credentials and connect, enrol from what the template offers, or settle on "not configured" / "revoked". */
   async start(): Promise<void> {
     const settings = this.deps.settings();

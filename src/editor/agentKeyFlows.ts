@@ -22,7 +22,7 @@ export interface AgentKeyDeps {
   appName: string;
 }
 
-export const USE_KEY = 'Use an Existing Agent Key…';
+const USE_KEY = 'Use an Existing Agent Key…';
 
 export async function runUseAgentKey(deps: AgentKeyDeps): Promise<void> {
   const { access } = deps;

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
-import { AuditLog, type AuditRow, type AuditState } from '../views/auditModel';
+import { AuditLog, type AuditRow } from '../views/auditModel';
 import { COMMANDS } from '../views/ids';
 import { escapeMarkdown } from '../views/markdown';
 import { countdown } from '../views/statusPresentation';
@@ -29,10 +29,6 @@ export class AuditViewProvider implements vscode.TreeDataProvider<AuditNode>, vs
       undefined,
       (id) => this.vaultNames.get(id),
     );
-  }
-
-  get state(): AuditState {
-    return this.log.state;
   }
 
   /** Another agent: forget its events; the next look at the view fetches again. */

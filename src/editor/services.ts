@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../credentials/environment';
 import { RevocationMemory } from '../credentials/revocations';
-import type { ConnectionState } from '../credentials/state';
+import type { ConnectionState, StateKind } from '../credentials/state';
 import { WorkspaceAccess, defaultAgentName } from '../credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
 import type { ClientContext, KnownClient } from '../mcp/clients/client';
@@ -40,10 +40,10 @@ import { VaultTreeProvider } from './vaultTree';
 
 /** What other extensions (and the real-host tests) may read: state only, never a credential. */
 export interface OneClawApi {
-  readonly state: ConnectionState['kind'];
+  readonly state: StateKind;
   readonly vaultId: string | undefined;
   readonly mcpClients: string[];
-  onDidChangeState(listener: (kind: ConnectionState['kind']) => void): vscode.Disposable;
+  onDidChangeState(listener: (kind: StateKind) => void): vscode.Disposable;
 }
 
 /** Where versions before round 2 kept the fingerprints of revoked injected keys (now ~/.1claw/revoked.json). */

@@ -70,11 +70,6 @@ export class McpCoordinator implements Disposable {
     return this.results.get(id);
   }
 
-  /** Whether a registrar is currently registered. */
-  isActive(id: string): boolean {
-    return this.active.has(id);
-  }
-
   get isDisconnected(): boolean {
     return this.disconnected;
   }

@@ -20,6 +20,7 @@ import { FakeClock } from '../support/fakeClock';
 import { MemorySecrets, noCleanup } from '../support/fakeContext';
 import '../support/register-vscode-stub';
 import { COMMANDS } from '../../src/views/ids';
+import { settled } from '../support/waitFor';
 
 type Item = { label: string; description?: string; tooltip?: unknown; command?: { command: string } };
 
@@ -50,7 +51,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
       auditView.onState(s);
     });
     await access.start();
-    assert.equal((await access.session.settled(10_000)).kind, 'connected');
+    assert.equal((await settled(access.session, 10_000)).kind, 'connected');
   });
   afterEach(async () => {
     access.dispose();

@@ -23,7 +23,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { jwtPayload } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
 import { MemorySecrets, noCleanup } from '../support/fakeContext';
-import { until } from '../support/waitFor';
+import { until, settled } from '../support/waitFor';
 
 const logLines: string[] = [];
 const logger = createLogger((level, message) => logLines.push(`${level}: ${message}`));
@@ -185,7 +185,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       emulator.setClockSkew(0);
       const result = await access.bootstrap(deviceCredential(session!));
       assert.equal(result.agent.vaultId, demo.vaultId, 'the existing coder-workspace vault');
-      assert.equal((await access.session.settled(10_000)).kind, 'connected');
+      assert.equal((await settled(access.session, 10_000)).kind, 'connected');
       assert.ok(emulator.isTokenRevoked(session!.token), 'the sign-in session is revoked at the end');
       const memory = JSON.parse(await fs.readFile(path.join(home, '.1claw', 'revoked.json'), 'utf8')) as { revoked: Array<{ cleared_at?: string }> };
       assert.ok(memory.revoked.every((e) => e.cleared_at), 'an explicit sign-in clears the revocation memory');
@@ -206,7 +206,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
       assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).agent_api_key, demo.agentKey);
       assert.ok(secrets.values.get(AGENT_SECRET_KEY)?.includes(demo.vaultId));
-      const state = await access.session.settled(10_000);
+      const state = await settled(access.session, 10_000);
       assert.equal(state.kind === 'connected' && state.session.vaultId, demo.vaultId);
     });
 
@@ -266,7 +266,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       const { access } = await harness();
       const agent = await access.useAgentKey({ agentKey: mail.api_key, vaultId: demo.vaultId });
       assert.equal(agent.agentId, mail.agent_id);
-      assert.equal((await access.session.settled(10_000)).kind, 'connected');
+      assert.equal((await settled(access.session, 10_000)).kind, 'connected');
     });
 
     it('link-only (no email), and the per-email cooldown said plainly', async () => {

@@ -22,7 +22,7 @@ import { McpCoordinator } from '../../src/mcp/coordinator';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { until } from '../support/waitFor';
+import { until, settled } from '../support/waitFor';
 import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
 
 const logLines: string[] = [];
@@ -68,7 +68,19 @@ describe('workspace access against the emulator', function () {
 
   async function startAndSettle(h: Harness): Promise<ConnectionState> {
     await h.access.start();
-    return h.access.session.settled(10_000);
+    return settled(h.access.session, 10_000);
+  }
+
+  /** The template's human credential is gone from memory: with every stored agent removed, a restart enrols nothing. */
+  async function assertTemplateCredentialForgotten(h: Harness): Promise<void> {
+    for (const location of cacheLocations(h.home)) await fs.rm(location.path, { force: true });
+    await h.secrets.delete(AGENT_SECRET_KEY);
+    const before = emulator.stats();
+    await h.access.restart();
+    assert.equal((await settled(h.access.session, 10_000)).kind, 'notConfigured', 'a restart found the template\'s human credential again');
+    const after = emulator.stats();
+    assert.equal(after.humanTokenExchanges, before.humanTokenExchanges, 'the human key was exchanged again');
+    assert.equal(after.byRoute['POST /v1/agents'] ?? 0, before.byRoute['POST /v1/agents'] ?? 0, 'an agent was enrolled again');
   }
 
   const humanClient = async () => {
@@ -205,7 +217,7 @@ describe('workspace access against the emulator', function () {
       assert.ok(humanTokens.length >= 1 && humanTokens.every((e) => e.status === 204), 'the human session token was not revoked');
       assert.ok(![...h.secrets.values.values()].some((v) => v.includes(demo.humanKey)), 'the human key reached SecretStorage');
       assert.ok(h.secrets.values.get(AGENT_SECRET_KEY)?.includes(agent.id));
-      assert.ok(!h.access.hasTemplateHumanCredential, 'the human key must be forgotten');
+      await assertTemplateCredentialForgotten(h);
     });
 
     it('reuses the cache on the next start instead of bootstrapping again', async () => {
@@ -235,10 +247,10 @@ describe('workspace access against the emulator', function () {
         await fs.writeFile(cache, serialiseCache({ agentKey: scripted.api_key!, vaultId: demo.vaultId, agentId: scripted.agent.id }), { mode: 0o600 });
         await fs.rm(`${cache}.lock`);
         await started;
-        const state = await h.access.session.settled();
+        const state = await settled(h.access.session);
         assert.equal(state.kind === 'connected' && state.session.agentId, scripted.agent.id);
         assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'the human key was used although the script had enrolled');
-        assert.ok(!h.access.hasTemplateHumanCredential);
+        await assertTemplateCredentialForgotten(h);
         await assert.rejects(fs.stat(`${cache}.lock`), 'the lock was left behind');
       } finally {
         script.kill();
@@ -271,10 +283,10 @@ describe('workspace access against the emulator', function () {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'idem-vault', agentName: 'idem-agent' } } });
       await startAndSettle(h);
       const first = (await h.access.bootstrap(demo.humanKey)).agent;
-      await h.access.session.settled();
+      await settled(h.access.session);
       const secondRun = await h.access.bootstrap(demo.humanKey);
       const second = secondRun.agent;
-      assert.equal((await h.access.session.settled()).kind, 'connected');
+      assert.equal((await settled(h.access.session)).kind, 'connected');
       assert.equal(second.vaultId, first.vaultId, 'the vault must be reused');
       assert.deepEqual(secondRun.replacedAgentIds, [first.agentId]);
       const live = emulator.listAgents().filter((a) => a.name === 'idem-agent' && !a.deleted);
@@ -290,7 +302,7 @@ describe('workspace access against the emulator', function () {
       await startAndSettle(h);
       emulator.injectFault({ route: 'POST /v1/agents', status: 503 });
       await assert.rejects(h.access.bootstrap(demo.humanKey), BootstrapError);
-      assert.equal((await h.access.session.settled()).kind, 'connected');
+      assert.equal((await settled(h.access.session)).kind, 'connected');
       assert.equal(h.access.session.agent?.agent.agentKey, demo.agentKey);
     });
 
@@ -306,7 +318,7 @@ describe('workspace access against the emulator', function () {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'revoke-vault', agentName: 'revoke-agent' } } });
       await startAndSettle(h);
       const boot = (await h.access.bootstrap(demo.humanKey)).agent;
-      await h.access.session.settled();
+      await settled(h.access.session);
 
       // MCP registrations follow the connection, as in the editor.
       await fs.writeFile(path.join(h.home, '.claude.json'), JSON.stringify({ mcpServers: { theirs: { url: 't' } }, numStartups: 3 }, null, 2));

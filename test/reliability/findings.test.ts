@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
+import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
@@ -21,6 +22,7 @@ import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess } from '../support/cli';
 import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
 import { finding } from './findingsTable';
+import { settled } from '../support/waitFor';
 
 class RecordingSecrets extends MemorySecrets {
   readonly written: string[] = [];
@@ -74,7 +76,7 @@ describe('reliability: issue 13 findings in the core', function () {
   }
   const started = async (a: WorkspaceAccess) => {
     await a.start();
-    return a.session.settled(10_000);
+    return settled(a.session, 10_000);
   };
   const bootSettings = (name: string) => ({ bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: `${name}-vault`, agentName: `${name}-agent` } });
   const humanExchanges = () => emulator.stats().humanTokenExchanges;
@@ -103,12 +105,17 @@ describe('reliability: issue 13 findings in the core', function () {
   finding('2', 'human key', 'the one-time template session: used by the first enrolment, revoked, and ignored (no error) by the next start', async () => {
     const session = await humanToken(emulator);
     const home = await tempHome();
-    const first = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session }, { settings: bootSettings('f2s') });
+    const firstSecrets = new MemorySecrets();
+    const first = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session }, { secrets: firstSecrets, settings: bootSettings('f2s') });
     assert.equal((await started(first)).kind, 'connected');
     assert.equal(emulator.isTokenRevoked(session), true, 'the session was not revoked after use');
-    assert.equal(first.hasTemplateHumanCredential, false);
-    // A reload with the same (dead) session and no stored agent: nothing is enrolled, no error.
     await fs.rm(path.join(home, '.1claw', 'agent.json'));
+    await firstSecrets.delete(AGENT_SECRET_KEY);
+    // The first start forgot the session once used: restarted with no stored agent, it has nothing to offer.
+    await first.restart();
+    const restarted = await settled(first.session, 10_000);
+    assert.deepEqual(restarted, { kind: 'notConfigured' }, 'the used session was offered again');
+    // A reload with the same (dead) session and no stored agent: nothing is enrolled, no error.
     const second = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session });
     const state = await started(second);
     assert.equal(state.kind, 'notConfigured', JSON.stringify(state));
@@ -194,7 +201,7 @@ describe('reliability: issue 13 findings in the core', function () {
     const a = access(await tempHome(), {}, { settings: bootSettings('f6') });
     await started(a);
     const result = await a.bootstrap(demo.humanKey);
-    await a.session.settled();
+    await settled(a.session);
     assert.ok(isRegisteredSecret(result.agent.agentKey), 'the new agent key');
     assert.ok(isRegisteredSecret(a.session.currentToken!.token), 'the issued token');
     const session = await humanToken(emulator);

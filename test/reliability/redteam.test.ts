@@ -24,6 +24,7 @@ import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess, type CliResult } from '../support/cli';
 import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
 import { printTable } from './stack';
+import { settled } from '../support/waitFor';
 
 interface Listener {
   url: string;
@@ -313,7 +314,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
     const broken = make('http://api.example.invalid'); // plain http to a remote host: refused, so no API client
     try {
       await broken.start();
-      await broken.session.settled(10_000);
+      await settled(broken.session, 10_000);
       await broken.revoke();
     } finally {
       broken.dispose();
@@ -321,7 +322,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
     const fixed = make(emulator.url);
     try {
       await fixed.start();
-      const state = await fixed.session.settled(10_000);
+      const state = await settled(fixed.session, 10_000);
       assert.notEqual(state.kind, 'connected', 'the revoked workspace connected again with the key left in ~/.1claw/agent.json');
     } finally {
       fixed.dispose();

@@ -20,6 +20,7 @@ import { presentStatus } from '../../src/views/statusPresentation';
 import type { Emulator } from '../emulator';
 import { FakeClock } from '../support/fakeClock';
 import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { settled } from '../support/waitFor';
 
 export const THEIR_CLAUDE_STATE = { numStartups: 9, projects: { '/src/app': { allowedTools: ['Bash'] } }, mcpServers: { theirs: { type: 'stdio', command: 'their-server' } } };
 export const THEIR_CURSOR_STATE = { mcpServers: { github: { url: 'https://example.test/mcp', headers: { 'X-Team': 'a' } } } };
@@ -61,7 +62,7 @@ export class CoreStack {
     const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' }), ...(this.options.extraRegistrars ?? [])];
     this.coordinator = new McpCoordinator(this.session, () => registrars, logger);
     await this.access.start();
-    await this.session.settled(10_000);
+    await settled(this.session, 10_000);
     await this.coordinator.settled();
     return this;
   }

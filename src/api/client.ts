@@ -335,7 +335,6 @@ export class OneClawClient {
       status: response.status,
       title: fields.title ?? undefined,
       detail: fields.detail ?? fields.message ?? (typeof fields.error === 'string' ? fields.error : undefined),
-      type: fields.type ?? undefined,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) ?? serverWait(response.status, response.headers, this.clock.now())?.ms,
       method: spec.method,
       route: spec.route,

@@ -211,7 +211,7 @@ export class WorkspaceAccess implements Disposable {
     // Without an API client (an unusable URL) the revoke still forgets every stored key.
     const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
     const tokens = [...(token ? [token] : []), ...(await cleanup.cachedTokens())];
-    const report: RevokeReport = await enrolment.revoke({ agent: agent?.agent, tokens, human, keyFromEnvironment: agent?.source === 'environment', cleanup });
+    const report: RevokeReport = await enrolment.revoke({ agent: agent?.agent, tokens, human, cleanup });
     await this.deps.secrets.delete(AGENT_SECRET_KEY);
     const cause: RevocationCause = report.agentDeleted ? 'deleted' : report.keyStillWorks === false ? 'gone' : 'kept';
     this.session.show({ kind: 'revoked', cause, message: revokedMessage(cause) });

@@ -14,7 +14,7 @@ import { shareableConfig } from '../mcp/entries';
 import { readRegistration } from '../mcp/helper/registration';
 import type { WorkspaceAccess } from '../credentials/workspaceAccess';
 import type { ExtensionSettings } from '../settings';
-import { describeError, type Logger } from '../util/log';
+import { describeError } from '../util/log';
 import { redact } from '../util/redact';
 import { COMMANDS, VIEWS, type CommandId, type CommandTable } from '../views/ids';
 import { countdown } from '../views/statusPresentation';
@@ -27,7 +27,6 @@ export interface CommandDeps {
   coordinator: McpCoordinator;
   tree: VaultTreeProvider;
   log: vscode.LogOutputChannel;
-  logger: Logger;
   settings: () => ExtensionSettings;
   repositoryUrl: string;
   onFilterChanged: () => void;

@@ -141,7 +141,6 @@ export class Services implements vscode.Disposable {
         coordinator: this.coordinator,
         tree: this.tree,
         log: channel,
-        logger,
         settings: readSettings,
         repositoryUrl: String(context.extension.packageJSON.repository?.url ?? 'https://github.com/1clawAI/vscode-1claw').replace(/\.git$/, ''),
         onFilterChanged: filterChanged,

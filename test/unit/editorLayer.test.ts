@@ -120,16 +120,19 @@ describe('editor layer (vscode stub) against the emulator', function () {
 
     // Walk everything that is rendered and look for secret values.
     const rendered: string[] = [];
+    const secretRows: string[] = [];
     const walk = async (node?: TreeNode) => {
       for (const child of await tree().getChildren(node)) {
         const ti = tree().getTreeItem(child);
         rendered.push(JSON.stringify({ label: ti.label, description: ti.description, tooltip: ti.tooltip }));
+        if (child.kind === 'secret') secretRows.push(child.path);
         if (child.kind !== 'secret' && child.kind !== 'message') await walk(child);
       }
     };
     await walk();
     const text = rendered.join('\n');
-    assert.ok(text.includes('db/staging/password') || text.includes('staging'));
+    // The scan below covers every secret row, down to the deepest.
+    for (const leaf of ['api-keys/stripe', 'db/prod/password', 'db/staging/password']) assert.ok(secretRows.includes(leaf), `the walk never reached ${leaf}: ${secretRows.join(', ')}`);
     assert.deepEqual(emulator.canaries().filter((c) => text.includes(c)), []);
   });
 
@@ -219,12 +222,21 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.deepEqual(claude.mcpServers, {});
   });
 
-  it('does nothing when the revoke confirmation is dismissed', async () => {
-    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+  it('does nothing when the revoke confirmation is dismissed: no request reaches 1Claw, nothing is removed', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId }, withClaude);
     await connected(a);
+    await until(() => a.api.mcpClients.includes('Claude Code'), 5_000, 'Claude Code registered');
+    const claudeBefore = await fs.readFile(path.join(a.home, '.claude.json'), 'utf8');
+    const sent = emulator.requestLog().length;
     __stub.messageAnswers.push(undefined);
     await run(COMMANDS.revoke);
+    assert.ok(__stub.messages.some((m) => m.modal && /^Revoke this workspace's 1Claw access\?/.test(m.text)), 'the confirmation was not asked');
+    // What a revoke sends: token revocations and agent deletions (DELETE), a human key's exchange.
+    const revoking = emulator.requestLog().slice(sent).filter((e) => e.method === 'DELETE' || e.route === 'POST /v1/auth/api-key-token');
+    assert.deepEqual(revoking.map((e) => `${e.method} ${e.route}`), [], 'a revoke reached 1Claw although the dialog was dismissed');
     assert.equal(a.api.state, 'connected');
+    assert.equal(await fs.readFile(path.join(a.home, '.claude.json'), 'utf8'), claudeBefore, 'the MCP entry changed');
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(a.home, '.1claw', 'revoked.json'), 'utf8').catch(() => '{"revoked":[]}')).revoked, [], 'the key was remembered as revoked');
   });
 
   it('shows an actionable error for a bad variable, naming it', async () => {

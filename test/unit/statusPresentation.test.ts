@@ -8,23 +8,25 @@ const session: Session = { vaultId: '11111111-2222-4333-8444-555555555555', vaul
 const ctx = { now: NOW, mcpClients: ['code-server', 'Claude Code'] };
 
 describe('status bar presentation', () => {
-  const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined]> = [
-    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, COMMANDS.bootstrap, undefined],
-    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, COMMANDS.showLog, undefined],
-    [{ kind: 'connecting', source: 'environment' }, /Connecting/, COMMANDS.showLog, undefined],
-    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined],
-    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined],
-    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, COMMANDS.showTokenStatus, 'warning'],
-    [{ kind: 'revoked', message: 'refused' }, /Revoked/, COMMANDS.rebootstrap, 'error'],
-    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, COMMANDS.showTokenStatus, 'error'],
+  // Each state: the item's text, what a click runs, its colour, and a tooltip that says the state
+  // (with the server's words where there are any) and what the click does.
+  const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined, RegExp]> = [
+    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, COMMANDS.bootstrap, undefined, /^\*\*1Claw is not set up for this workspace\.\*\*\n\nClick to bootstrap a workspace agent/],
+    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, COMMANDS.showLog, undefined, /^\*\*Creating the workspace agent\*\* — step: create agent\.$/],
+    [{ kind: 'connecting', source: 'environment' }, /Connecting/, COMMANDS.showLog, undefined, /^\*\*Connecting to 1Claw\*\* — exchanging the agent key for a token\.$/],
+    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined, /^\*\*1Claw: connected\*\* {2}\n/],
+    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined, /^\*\*1Claw: connected\*\* \(renewing token…\) {2}\n/],
+    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, COMMANDS.showTokenStatus, 'warning', /^\*\*1Claw is unreachable\.\*\* ECONNREFUSED\n\nNext attempt at [\s\S]*\n\nClick for details\.$/],
+    [{ kind: 'revoked', message: 'refused' }, /Revoked/, COMMANDS.rebootstrap, 'error', /^\*\*Access revoked\.\*\* refused\n\nClick to re-bootstrap\.$/],
+    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, COMMANDS.showTokenStatus, 'error', /^\*\*1Claw could not connect\.\*\* bad URL\n\nNext step: fix it\n\nClick for details\.$/],
   ];
-  for (const [state, text, command, background] of cases) {
-    it(`shows ${state.kind}: text, click action and colour`, () => {
+  for (const [state, text, command, background, tooltip] of cases) {
+    it(`shows ${state.kind}: text, click action, colour and a tooltip that says what is happening`, () => {
       const view = presentStatus(state, ctx);
       assert.match(view.text, text);
       assert.equal(view.command, command);
       assert.equal(view.background, background);
-      assert.ok(view.tooltip.length > 10);
+      assert.match(view.tooltip, tooltip);
     });
   }
 

@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess } from '../support/cli';
-import { MemorySecrets, cliBundle, noCleanup, testNode } from '../support/fakeContext';
+import { MemorySecrets, cliBundle, noCleanup, testClientContext } from '../support/fakeContext';
 import { settled } from '../support/waitFor';
 
 describe('the oneclaw CLI (dist/oneclaw.js)', function () {
@@ -224,7 +224,7 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
       settings: () => DEFAULT_SETTINGS,
       cleanup: () => noCleanup,
     });
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    const registrar = new ClaudeCodeRegistrar(testClientContext(home));
     const coordinator = new McpCoordinator(access.session, () => [registrar], silentLogger);
     try {
       await access.start();

@@ -5,7 +5,6 @@
  * lists the demo agent's secrets. Also: the coordinator follows the connection state.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +19,8 @@ import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
 import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
 import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { runProcess } from '../support/cli';
+import { testClientContext } from '../support/fakeContext';
 import { listedPaths } from '../clients/endpoints';
 import { assertNoSecretValueRead } from '../support/closingChecks';
 
@@ -57,20 +57,17 @@ describe('MCP registrations connect for real', function () {
     token: await tokens.getToken(),
   });
   const claudeRegistrar = (options: { env?: Record<string, string>; style: 'fresh' | 'static' }) =>
-    new ClaudeCodeRegistrar({ env: options.env ?? {}, home, serverName: '1claw', style: options.style, cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    new ClaudeCodeRegistrar(testClientContext(home, { env: options.env ?? {}, style: options.style }));
 
   const assertDemoPaths = (paths: string[]) => {
     for (const expected of ['api-keys/stripe', 'db/prod/password']) assert.ok(paths.includes(expected), `${expected} missing from ${paths.join(', ')}`);
   };
 
   /** Run a Claude Code headersHelper command the way Claude Code does: through a shell, with this environment. */
-  function runHelper(command: string, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-    return new Promise((resolve, reject) => {
-      execFile('/bin/sh', ['-c', command], { env, timeout: 10_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`helper failed: ${stderr}`));
-        else resolve(JSON.parse(stdout) as Record<string, string>);
-      });
-    });
+  async function runHelper(command: string, env: Record<string, string | undefined>): Promise<Record<string, string>> {
+    const run = await runProcess('/bin/sh', ['-c', command], { home, env, timeoutMs: 10_000 });
+    if (run.code !== 0) throw new Error(`helper failed: ${run.stderr}`);
+    return JSON.parse(run.stdout) as Record<string, string>;
   }
 
   it('VS Code provider: the definition resolved at connect time carries a fresh JWT and the vault', async () => {

@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile as serialiseCache } from '../../src/credentials/agentRecord';
@@ -15,7 +14,7 @@ import { cacheLocations } from '../../src/credentials/home';
 import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
 import type { ConnectionState } from '../../src/credentials/state';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
-import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
 import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
@@ -23,7 +22,8 @@ import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { until, settled } from '../support/waitFor';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
+import { TestWorkspaces, started } from '../support/workspaces';
 
 const logLines: string[] = [];
 
@@ -40,36 +40,21 @@ describe('workspace access against the emulator', function () {
   this.timeout(30_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  const homes: string[] = [];
-  const accesses: WorkspaceAccess[] = [];
+  const workspaces = new TestWorkspaces(() => emulator, logger, 'oneclaw-ctl-');
 
-  const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
+  const clientContext = (home: string) => testClientContext(home, { logger });
 
   async function harness(env: Record<string, string | undefined>, options: { home?: string; secrets?: MemorySecrets; settings?: Partial<ExtensionSettings> } = {}): Promise<Harness> {
-    const home = options.home ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-ctl-')));
-    homes.push(home);
+    const home = options.home ?? (await workspaces.home());
     const secrets = options.secrets ?? new MemorySecrets();
-    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...options.settings, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'ws-vault', agentName: 'ws-agent', ...options.settings?.bootstrap } };
-    const access = new WorkspaceAccess({
-      env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
-      home,
-      secrets,
-      settings: () => settings,
-      cleanup: () => new KnownClientsCleanup(clientContext(home), ['1claw']),
-      logger,
-      clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
-      tokenRetry: { baseMs: 50, maxMs: 200 },
-    });
-    accesses.push(access);
+    const settings: Partial<ExtensionSettings> = { ...options.settings, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'ws-vault', agentName: 'ws-agent', ...options.settings?.bootstrap } };
+    const access = workspaces.access(home, env, { secrets, settings, tokenRetry: { baseMs: 50, maxMs: 200 } });
     const states: ConnectionState[] = [];
     access.session.onDidChangeState((s) => states.push(s));
     return { access, secrets, home, states };
   }
 
-  async function startAndSettle(h: Harness): Promise<ConnectionState> {
-    await h.access.start();
-    return settled(h.access.session, 10_000);
-  }
+  const startAndSettle = (h: Harness): Promise<ConnectionState> => started(h.access);
 
   /** The template's human credential is gone from memory: with every stored agent removed, a restart enrols nothing. */
   async function assertTemplateCredentialForgotten(h: Harness): Promise<void> {
@@ -94,9 +79,8 @@ describe('workspace access against the emulator', function () {
   });
   afterEach(() => emulator.clearFaults());
   after(async () => {
-    for (const a of accesses) a.dispose();
+    await workspaces.dispose();
     await emulator?.close();
-    for (const home of homes) await fs.rm(home, { recursive: true, force: true });
   });
 
   describe('credential sources', () => {

@@ -6,23 +6,23 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
-import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
-import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+
+
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
-import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
+import { DEFAULT_SETTINGS } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { isRegisteredSecret, redact } from '../../src/util/redact';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess } from '../support/cli';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
 import { finding } from './findingsTable';
 import { settled } from '../support/waitFor';
+import { TestWorkspaces, started, type WorkspaceOptions } from '../support/workspaces';
 
 class RecordingSecrets extends MemorySecrets {
   readonly written: string[] = [];
@@ -36,10 +36,9 @@ describe('reliability: issue 13 findings in the core', function () {
   this.timeout(60_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  const dirs: string[] = [];
-  const accesses: WorkspaceAccess[] = [];
   const log: string[] = [];
   const logger = createLogger((level, message) => log.push(`${level}: ${message}`));
+  const workspaces = new TestWorkspaces(() => emulator, logger, 'oneclaw-finding-');
 
   before(async () => {
     emulator = await startEmulator({ seed: 'demo' });
@@ -47,37 +46,14 @@ describe('reliability: issue 13 findings in the core', function () {
   });
   afterEach(() => emulator.clearFaults());
   after(async () => {
-    for (const a of accesses) a.dispose();
+    await workspaces.dispose();
     await emulator?.close();
-    for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const tempHome = async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-finding-'));
-    dirs.push(dir);
-    return dir;
-  };
-  const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
+  const tempHome = () => workspaces.home();
+  const clientContext = (home: string) => testClientContext(home, { logger });
 
-  function access(home: string, env: Record<string, string>, options: { secrets?: MemorySecrets; settings?: Partial<ExtensionSettings>; hostname?: string } = {}): WorkspaceAccess {
-    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, mcpClients: {}, ...options.settings };
-    const a = new WorkspaceAccess({
-      env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
-      home,
-      secrets: options.secrets ?? new MemorySecrets(),
-      settings: () => settings,
-      cleanup: () => new KnownClientsCleanup(clientContext(home), [settings.serverName]),
-      logger,
-      hostname: options.hostname,
-      clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
-    });
-    accesses.push(a);
-    return a;
-  }
-  const started = async (a: WorkspaceAccess) => {
-    await a.start();
-    return settled(a.session, 10_000);
-  };
+  const access = (home: string, env: Record<string, string>, options: WorkspaceOptions = {}) => workspaces.access(home, env, { ...options, settings: { mcpClients: {}, ...options.settings } });
   const bootSettings = (name: string) => ({ bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: `${name}-vault`, agentName: `${name}-agent` } });
   const humanExchanges = () => emulator.stats().humanTokenExchanges;
   /** An agent of its own for a test that deletes it (the demo agent serves the other tests). */

@@ -19,7 +19,7 @@ import { createLogger } from '../../src/util/log';
 import { presentStatus } from '../../src/views/statusPresentation';
 import type { Emulator } from '../emulator';
 import { FakeClock } from '../support/fakeClock';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
 import { settled } from '../support/waitFor';
 
 export const THEIR_CLAUDE_STATE = { numStartups: 9, projects: { '/src/app': { allowedTools: ['Bash'] } }, mcpServers: { theirs: { type: 'stdio', command: 'their-server' } } };
@@ -47,7 +47,7 @@ export class CoreStack {
     await fs.writeFile(cursorConfigPath(this.home), JSON.stringify(THEIR_CURSOR_STATE, null, 2));
     const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...this.settings };
     const logger = createLogger((level, message) => this.log.push(`${level}: ${message}`));
-    const ctx = { env: {}, home: this.home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode };
+    const ctx = testClientContext(this.home, { logger });
     this.access = new WorkspaceAccess({
       env: { ONECLAW_BASE_URL: this.emulator.url, ONECLAW_MCP_URL: this.emulator.mcpUrl, ...this.env },
       home: this.home,

@@ -12,7 +12,7 @@ import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { AGENT_KEY_VARIABLE, shareableConfig } from '../../src/mcp/entries';
 import type { McpConnection } from '../../src/mcp/registrar';
 import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
@@ -135,7 +135,7 @@ describe('MCP registrations connect for real', function () {
   });
 
   it('Cursor file: references ${env:…} when the key is in the environment, else a JWT in a 0600 file', async () => {
-    const registrar = new CursorFileRegistrar({ home, serverName: '1claw', style: 'fresh' });
+    const registrar = cursorClient.registrar(testClientContext(home, { renewsTokens: true }));
     await registrar.register(await connection(true));
     const file = cursorConfigPath(home);
     const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];

@@ -16,7 +16,7 @@ import type { ConnectionState } from '../../src/credentials/state';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
 
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
@@ -306,7 +306,7 @@ describe('workspace access against the emulator', function () {
 
       // MCP registrations follow the connection, as in the editor.
       await fs.writeFile(path.join(h.home, '.claude.json'), JSON.stringify({ mcpServers: { theirs: { url: 't' } }, numStartups: 3 }, null, 2));
-      const registrars = [new ClaudeCodeRegistrar(clientContext(h.home)), new CursorFileRegistrar({ home: h.home, serverName: '1claw', style: 'static' })];
+      const registrars = [new ClaudeCodeRegistrar(clientContext(h.home)), cursorClient.registrar(testClientContext(h.home, { style: 'static', renewsTokens: true }))];
       const session = h.access.session;
       const coordinator = new McpCoordinator(session, () => registrars, logger);
       await coordinator.registerAll();

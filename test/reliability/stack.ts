@@ -11,7 +11,7 @@ import type { ConnectionState } from '../../src/credentials/state';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
 import type { McpRegistrar } from '../../src/mcp/registrar';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
@@ -59,7 +59,7 @@ export class CoreStack {
       clientOptions: { timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
     });
     this.session.onDidChangeState((s) => this.states.push(s));
-    const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' }), ...(this.options.extraRegistrars ?? [])];
+    const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), cursorClient.registrar({ ...ctx, renewsTokens: true }), ...(this.options.extraRegistrars ?? [])];
     this.coordinator = new McpCoordinator(this.session, () => registrars, logger);
     await this.access.start();
     await settled(this.session, 10_000);

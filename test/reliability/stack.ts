@@ -105,7 +105,8 @@ export class CoreStack {
   async dispose(): Promise<void> {
     this.coordinator?.dispose();
     this.access?.dispose();
-    await fs.rm(this.home, { recursive: true, force: true });
+    // A registration may still be writing its token cache as the stack goes: rm retries then.
+    await fs.rm(this.home, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -66,6 +66,88 @@ describe('issue 15 regressions: config files on disk', () => {
     assert.deepEqual(Object.keys(final.mcpServers).sort(), ['1claw', 'theirs']);
   });
 
+  /**
+   * Runs `edit` with `inWindow` called inside our commit window (just before our rename onto
+   * `file`, the first time only) and `afterRename` called right after that rename returns.
+   */
+  async function withWindow<T>(file: string, inWindow: () => void, afterRename: () => void, action: () => Promise<T>): Promise<T> {
+    const originalRenameSync = fsSync.renameSync;
+    let calls = 0;
+    fsSync.renameSync = (from, to) => {
+      const ours = path.resolve(String(to)) === file && calls++ === 0;
+      if (ours) inWindow();
+      originalRenameSync(from, to);
+      if (ours) afterRename();
+    };
+    try {
+      return await action();
+    } finally {
+      fsSync.renameSync = originalRenameSync;
+      assert.equal(calls >= 1, true, 'the edit never renamed onto the file');
+    }
+  }
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+  it('never rolls back what another program wrote after our rename while it restores a late in-place write', async () => {
+    const file = path.join(dir, '.claude.json');
+    await fs.writeFile(file, json({ numStartups: 1, mcpServers: {} }));
+    const outcome = await withWindow(
+      file,
+      () => fsSync.writeFileSync(file, json({ numStartups: 2, mcpServers: {} })), // in place, into the file we are about to replace
+      () => {
+        // At once, a program reads the file we just wrote and rewrites it in place with a change of its own.
+        const now = JSON.parse(fsSync.readFileSync(file, 'utf8'));
+        fsSync.writeFileSync(file, json({ ...now, later: 'kept' }));
+      },
+      () => editConfigEntry(file, edit(), { holdsCredential: false }),
+    );
+    const final = JSON.parse(await fs.readFile(file, 'utf8'));
+    assert.equal(final.later, 'kept', `a write made after our rename was rolled back (${JSON.stringify(outcome)}): ${JSON.stringify(final)}`);
+    assert.deepEqual(final.mcpServers, { '1claw': entry });
+  });
+
+  it('restores a late in-place write that arrives in two parts whole, with our entry', async () => {
+    const file = path.join(dir, '.claude.json');
+    await fs.writeFile(file, json({ numStartups: 1, mcpServers: {} }));
+    const theirs = json({ numStartups: 2, projects: { '/p': { history: ['é'] } }, mcpServers: { theirs: { url: 't' } } });
+    const half = Math.floor(theirs.length / 2);
+    let fd = -1;
+    let finished: Promise<void> = Promise.resolve();
+    const outcome = await withWindow(
+      file,
+      () => {
+        fd = fsSync.openSync(file, 'w'); // truncates the file we are about to replace
+        fsSync.writeSync(fd, theirs.slice(0, half));
+      },
+      () => {
+        finished = sleep(40).then(() => {
+          fsSync.writeSync(fd, theirs.slice(half));
+          fsSync.closeSync(fd);
+        });
+      },
+      () => editConfigEntry(file, edit(), { holdsCredential: false }),
+    );
+    await finished;
+    const final = JSON.parse(await fs.readFile(file, 'utf8'));
+    assert.equal(final.numStartups, 2, `the program's late write was lost (${JSON.stringify(outcome)})`);
+    assert.deepEqual(final.projects, { '/p': { history: ['é'] } });
+    assert.deepEqual(final.mcpServers, { theirs: { url: 't' }, '1claw': entry });
+  });
+
+  it('restores a late in-place write that already says what our edit wants', async () => {
+    const file = path.join(dir, '.claude.json');
+    await fs.writeFile(file, json({ numStartups: 1, mcpServers: { '1claw': entry } }));
+    const outcome = await withWindow(
+      file,
+      () => fsSync.writeFileSync(file, json({ numStartups: 2, mcpServers: {} })), // our entry already gone in their version
+      () => undefined,
+      () => editConfigEntry(file, { container: 'mcpServers', name: '1claw', value: undefined }, { holdsCredential: false }),
+    );
+    const final = JSON.parse(await fs.readFile(file, 'utf8'));
+    assert.equal(final.numStartups, 2, `the program's late write was lost (${JSON.stringify(outcome)})`);
+    assert.deepEqual(final.mcpServers, {});
+  });
+
   it('does not replace a file that a program is rewriting in place (read at 0 bytes) with a fresh document', async () => {
     const file = path.join(dir, '.claude.json');
     const content = `${JSON.stringify({ numStartups: 7, projects: { '/a': { history: ['x'] } }, mcpServers: {} }, null, 2)}\n`;

@@ -114,11 +114,6 @@ export function sanitiseSettings(raw: RawSettings): ExtensionSettings {
   };
 }
 
-/** The mode `modes` gives a client (a client not named is `auto`). */
-export function clientMode(modes: McpClientModes, id: ClientId): ClientMode {
-  return modes[id] ?? 'auto';
-}
-
 /**
  * `oneclaw.mcp.clients`: an object of per-client modes. The list of earlier versions still works:
  * it named the clients to register (`editor` — this editor's own chat —, `claudeCode`,

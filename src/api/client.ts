@@ -15,13 +15,11 @@ import { MAX_BUDGETED_ATTEMPTS, backoffDelay, defaultRetryPolicy, parseRetryAfte
 import {
   AgentCreatedSchema,
   AgentListSchema,
-  AgentKeyRotatedSchema,
   AgentSelfSchema,
   AuditEventsSchema,
   DeviceCodeSchema,
   DeviceTokenAnswerSchema,
   EnrolmentResponseSchema,
-  HealthSchema,
   PolicyListSchema,
   PolicySchema,
   ProblemSchema,
@@ -151,19 +149,11 @@ export class OneClawClient {
     return this.call({ method: 'POST', path: '/v1/agents/enroll', route: '/v1/agents/enroll', body: input, schema: EnrolmentResponseSchema, retrySafe: false });
   }
 
-  health(): Promise<z.infer<typeof HealthSchema>> {
-    return this.call({ method: 'GET', path: '/v1/health', route: '/v1/health', schema: HealthSchema, retrySafe: true });
-  }
-
   // --- vaults ---------------------------------------------------------------------------
 
   async listVaults(token: string): Promise<Vault[]> {
     const result = await this.call({ method: 'GET', path: '/v1/vaults', route: '/v1/vaults', token, schema: VaultListSchema, retrySafe: true });
     return result.vaults ?? [];
-  }
-
-  getVault(token: string, vaultId: string): Promise<Vault> {
-    return this.call({ method: 'GET', path: `/v1/vaults/${seg(vaultId)}`, route: '/v1/vaults/:id', token, schema: VaultSchema, retrySafe: true });
   }
 
   createVault(token: string, input: { name: string; description?: string }): Promise<Vault> {
@@ -206,12 +196,6 @@ export class OneClawClient {
 
   async deleteAgent(token: string, agentId: string): Promise<void> {
     await this.call({ method: 'DELETE', path: `/v1/agents/${seg(agentId)}`, route: '/v1/agents/:id', token, schema: undefined, retrySafe: true });
-  }
-
-  async rotateAgentKey(token: string, agentId: string): Promise<string> {
-    const result = await this.call({ method: 'POST', path: `/v1/agents/${seg(agentId)}/rotate-key`, route: '/v1/agents/:id/rotate-key', token, schema: AgentKeyRotatedSchema, retrySafe: false });
-    if (!result.api_key) throw new ResponseShapeError('POST', '/v1/agents/:id/rotate-key', 'the new api_key is missing');
-    return result.api_key;
   }
 
   // --- policies -------------------------------------------------------------------------
@@ -351,7 +335,6 @@ export class OneClawClient {
       status: response.status,
       title: fields.title ?? undefined,
       detail: fields.detail ?? fields.message ?? (typeof fields.error === 'string' ? fields.error : undefined),
-      type: fields.type ?? undefined,
       retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now()) ?? serverWait(response.status, response.headers, this.clock.now())?.ms,
       method: spec.method,
       route: spec.route,

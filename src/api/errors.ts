@@ -12,7 +12,6 @@ export interface ProblemFields {
   status: number;
   title?: string;
   detail?: string;
-  type?: string;
   retryAfterMs?: number;
   method: string;
   route: string;
@@ -23,7 +22,6 @@ export class ApiError extends OneClawError {
   readonly status: number;
   readonly title: string | undefined;
   readonly detail: string | undefined;
-  readonly problemType: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly method: string;
   readonly route: string;
@@ -35,7 +33,6 @@ export class ApiError extends OneClawError {
     this.status = fields.status;
     this.title = title;
     this.detail = detail;
-    this.problemType = fields.type;
     this.retryAfterMs = fields.retryAfterMs;
     this.method = fields.method;
     this.route = fields.route;

@@ -47,7 +47,7 @@ function count(headers: IncomingHttpHeaders, name: string): number | undefined {
 }
 
 /** The quota headers of one answer, or undefined when it carries none. */
-export function parseQuotaHeaders(headers: IncomingHttpHeaders): QuotaReport | undefined {
+function parseQuotaHeaders(headers: IncomingHttpHeaders): QuotaReport | undefined {
   const report: QuotaReport = {};
   const used = count(headers, 'x-ratelimit-requests-used');
   const limit = count(headers, 'x-ratelimit-requests-limit');
@@ -68,7 +68,7 @@ export function parseQuotaHeaders(headers: IncomingHttpHeaders): QuotaReport | u
 }
 
 /** What a report means for paid calls. */
-export function noticeFor(report: QuotaReport): QuotaNotice | undefined {
+function noticeFor(report: QuotaReport): QuotaNotice | undefined {
   const over = report.limit !== undefined && report.used !== undefined ? report.limit > 0 && report.used >= report.limit : (report.percent ?? 0) >= 100;
   const credits = report.overageMethod !== 'x402' && (report.creditBalanceCents ?? 0) > 0;
   if (over && !credits) return { kind: 'exhausted', report };

@@ -12,7 +12,7 @@ import { parseRetryAfter } from './retry';
 const EPOCH_THRESHOLD_SECONDS = 1_000_000_000;
 
 /** Milliseconds until the window resets, from a `RateLimit-Reset` value (either form). */
-export function parseRateLimitReset(value: string | string[] | undefined, now: number): number | undefined {
+function parseRateLimitReset(value: string | string[] | undefined, now: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text || !/^\d+(\.\d+)?$/.test(text)) return undefined;
   const seconds = Number(text);

@@ -77,12 +77,6 @@ export const AgentSelfSchema = z.object({
 });
 export type AgentSelf = z.infer<typeof AgentSelfSchema>;
 
-/**
- * The spec says `{api_key}` (not required!), the docs say `{agent, api_key}`: read the top-level
- * key, ignore the rest; the client fails clearly when it is absent.
- */
-export const AgentKeyRotatedSchema = z.object({ api_key: z.optional(z.nullable(z.string())) });
-
 export const PolicySchema = z.object({
   id: z.string(),
   vault_id: z.string(),
@@ -143,12 +137,6 @@ export const EnrolmentResponseSchema = z.object({
   approval_url: z.optional(z.nullable(z.string())),
 });
 export type EnrolmentResponse = z.infer<typeof EnrolmentResponseSchema>;
-
-/** Any 200 means up (the spec says "healthy", a doc says "ok"); the shape is informative only. */
-export const HealthSchema = z.object({
-  status: z.optional(z.string()),
-  version: z.optional(z.nullable(z.string())),
-});
 
 export const ProblemSchema = z.object({
   type: z.optional(z.nullable(z.string())),

@@ -38,7 +38,7 @@ export function cliClient(config: Pick<CliConfig, 'apiBaseUrl'>, io: CliIo, budg
 }
 
 /** The variables the CLI takes from its environment: the agent key and the one-time session. Never an endpoint. */
-export function trustedVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+function trustedVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   return { [ENV.agentKey]: env[ENV.agentKey], [ENV.vaultId]: env[ENV.vaultId], [ENV.agentId]: env[ENV.agentId], [ENV.bootstrapSession]: env[ENV.bootstrapSession] };
 }
 

@@ -53,7 +53,7 @@ export async function releaseDeviceSession(human: HumanCredential, config: CliCo
 }
 
 /** One block, easy to spot in a start-up log: where to go, the code, how long it waits. */
-export function signInBlock(prompt: DevicePrompt, waitSeconds: number | undefined, now: number): string[] {
+function signInBlock(prompt: DevicePrompt, waitSeconds: number | undefined, now: number): string[] {
   const lifetimeS = Math.max(0, Math.round((prompt.expiresAt - now) / 1000));
   const waitS = waitSeconds === undefined ? lifetimeS : Math.min(waitSeconds, lifetimeS);
   const rule = '='.repeat(64);

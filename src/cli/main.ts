@@ -65,7 +65,7 @@ export interface CliRun {
   node?: CliIo['node'];
 }
 
-export async function runCli(run: CliRun): Promise<number> {
+async function runCli(run: CliRun): Promise<number> {
   const name = run.argv[0];
   const command = name ? COMMANDS[name] : undefined;
   const out = createOutput(run.streams, { prefix: name === 'headers' ? undefined : '[1claw]', verbose: run.argv.includes('--verbose') });

@@ -47,7 +47,7 @@ export async function registerCommand(args: ParsedArgs, io: CliIo): Promise<numb
 }
 
 /** The mode of every known client under a selection (unknown ids are reported, not fatal). */
-export function selectionModes(selection: ClientSelection, io: CliIo): Partial<Record<ClientId, ClientMode>> {
+function selectionModes(selection: ClientSelection, io: CliIo): Partial<Record<ClientId, ClientMode>> {
   const modes: Partial<Record<ClientId, ClientMode>> = {};
   for (const id of selection.named) if (!isClientId(id)) io.out.note(`warn: unknown client "${id}" ignored (known: ${KNOWN_CLIENTS.map((c) => c.id).join(', ')}).`);
   // The editor's own API is the extension's business: only when named (it then says so).

@@ -18,7 +18,7 @@ export async function revokeCommand(args: ParsedArgs, io: CliIo): Promise<number
   const cleanup = new KnownClientsCleanup(clientContext(config, io), [config.serverName]);
   const enrolment = new Enrolment({ layout: layoutOf(io), client: cliClient(config, io, 30_000), instanceId: await ownerId(config, io), logger: io.out.logger });
   const fromEnv = current?.source === 'environment';
-  const report = await enrolment.revoke({ agent: current?.agent, tokens: await cleanup.cachedTokens(), human, keyFromEnvironment: fromEnv, cleanup });
+  const report = await enrolment.revoke({ agent: current?.agent, tokens: await cleanup.cachedTokens(), human, cleanup });
   const { message } = describeRevoke(report, fromEnv, 'run `oneclaw bootstrap` (or "1Claw: Bootstrap Workspace Agent" in the editor)');
   io.out.print(message);
   for (const item of report.removed) io.out.note(`removed: ${item}`);

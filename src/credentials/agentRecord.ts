@@ -44,7 +44,7 @@ const FileSchema = z.object({
 export type AgentParse = { ok: true; agent: StoredAgentRecord } | { ok: false; problem: string };
 
 /** Parse the shared file format; `where` names the file in the problem sentence. */
-export function parseAgentFile(text: string, where: string): AgentParse {
+function parseAgentFile(text: string, where: string): AgentParse {
   let json: unknown;
   try {
     json = JSON.parse(text);

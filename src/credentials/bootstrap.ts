@@ -32,8 +32,6 @@ export interface BootstrapOptions {
 
 export interface BootstrapResult {
   agent: StoredAgentRecord & { agentId: string; vaultName: string; agentName: string };
-  policyId: string;
-  createdVault: boolean;
   /** Agents this run replaced (deleted after the new one was in place). */
   replacedAgentIds: string[];
   warnings: string[];
@@ -104,8 +102,6 @@ export async function bootstrapWorkspaceAgent(client: Client, human: HumanCreden
 
     const result: BootstrapResult = {
       agent: { agentKey: agentCreated.api_key, vaultId: vault.id, vaultName: vault.name, agentId: agent.id, agentName: agent.name, baseUrl: client.baseUrl },
-      policyId: policy.id,
-      createdVault: created,
       replacedAgentIds: [],
       warnings: [],
     };

@@ -63,7 +63,7 @@ export interface DeviceSignInOptions {
   onWaiting?(info: { remainingMs: number; intervalMs: number; polls: number }): void;
 }
 
-export const DEVICE_CLIENT_ID = 'cli';
+const DEVICE_CLIENT_ID = 'cli';
 const DEFAULT_INTERVAL_S = 5;
 const MAX_INTERVAL_S = 60;
 const SLOW_DOWN_S = 5;

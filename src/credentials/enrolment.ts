@@ -60,8 +60,6 @@ export interface RevokeRequest {
   /** Tokens issued to the agent that we hold (the live one, the helper's cached one). */
   tokens: string[];
   human?: HumanCredential;
-  /** True when the key comes from the template's variable, which revoke cannot remove. */
-  keyFromEnvironment: boolean;
   cleanup: ClientCleanup;
 }
 

@@ -30,13 +30,6 @@ export class ExistingKeyError extends OneClawError {
   }
 }
 
-/** Why a typed key cannot be used, for an input box's live validation (never quotes it). */
-export function existingKeyProblem(text: string): string | undefined {
-  if (text === '') return undefined;
-  const problem = keyProblem(text.trim(), 'agent');
-  return problem ? `This key ${problem}.` : undefined;
-}
-
 /** The record to store for `input`, after one exchange proved the key works and fixed the vault. */
 export async function checkExistingKey(client: Pick<OneClawClient, 'baseUrl' | 'exchangeAgentKey' | 'revokeToken'>, revocations: Pick<RevocationMemory, 'isKeyRevoked'>, input: ExistingKeyInput): Promise<StoredAgentRecord> {
   const agentKey = input.agentKey.trim();

@@ -156,24 +156,6 @@ export class AgentSession implements Disposable {
     this.setState(state);
   }
 
-  /** Resolves once the state is no longer "connecting"/"bootstrapping" (or after `timeoutMs`). */
-  async settled(timeoutMs = 30_000): Promise<ConnectionState> {
-    const busy = (s: ConnectionState) => s.kind === 'connecting' || s.kind === 'bootstrapping';
-    if (!busy(this.currentState)) return this.currentState;
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimer(() => {
-        subscription.dispose();
-        resolve(this.currentState);
-      }, timeoutMs);
-      const subscription = this.onDidChangeState((state) => {
-        if (busy(state)) return;
-        timer.dispose();
-        subscription.dispose();
-        resolve(state);
-      });
-    });
-  }
-
   /** A valid agent JWT now (the MCP provider hands it out at connect time). */
   freshToken(): Promise<string> {
     if (!this.tokens) return Promise.reject(new OneClawError('1Claw is not connected.'));

@@ -34,7 +34,7 @@ export function headersLine(token: string, vaultId: string | undefined): string 
   return JSON.stringify(headers);
 }
 
-export function formatTokenCache(entry: CachedHeaders): string {
+function formatTokenCache(entry: CachedHeaders): string {
   return `${Math.floor(entry.expiresAtSeconds)}\n${entry.headersLine}\n`;
 }
 

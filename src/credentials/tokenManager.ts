@@ -38,7 +38,7 @@ export type TokenEvent =
   /** The token expired before a new one could be issued (the server asked us to wait longer than it lived). */
   | { kind: 'lapsed'; expiredAt: number; retryAt?: number };
 
-export type TokenStatus = 'idle' | 'valid' | 'refreshing' | 'offline' | 'revoked' | 'failed' | 'disposed';
+type TokenStatus = 'idle' | 'valid' | 'refreshing' | 'offline' | 'revoked' | 'failed' | 'disposed';
 
 export class TokenRevokedError extends OneClawError {}
 export class TokenUnavailableError extends OneClawError {
@@ -64,7 +64,7 @@ export interface TokenManagerOptions {
 
 const DEFAULT_MARGIN_MS = 60_000;
 /** After a 402 on the exchange, check again this much later (or at once on Refresh): a payment takes a person. */
-export const PAYMENT_RECHECK_MS = 15 * 60_000;
+const PAYMENT_RECHECK_MS = 15 * 60_000;
 /** Used only when neither `expires_in` nor the JWT says how long the token lives. */
 const FALLBACK_LIFETIME_MS = 5 * 60_000;
 const MIN_SKEWED_LIFETIME_MS = 30_000;
@@ -89,7 +89,6 @@ export class TokenManager implements Disposable {
   private retryAt: number | undefined;
   private lastError: string | undefined;
   private state: TokenStatus = 'idle';
-  private exchanges = 0;
 
   constructor(private readonly options: TokenManagerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -102,15 +101,6 @@ export class TokenManager implements Disposable {
 
   get current(): IssuedToken | undefined {
     return this.currentToken;
-  }
-
-  get status(): TokenStatus {
-    return this.state;
-  }
-
-  /** Number of exchanges this manager has started (for the status view and benchmarks). */
-  get exchangeCount(): number {
-    return this.exchanges;
   }
 
   /** Begin: the first exchange runs in the background; its outcome arrives as an event. */
@@ -180,7 +170,6 @@ export class TokenManager implements Disposable {
   }
 
   private async exchange(): Promise<IssuedToken> {
-    this.exchanges++;
     if (this.currentToken) {
       this.state = 'refreshing';
       this.emitter.fire({ kind: 'refreshing' });

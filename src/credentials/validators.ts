@@ -30,11 +30,3 @@ export const serviceUrlSchema = () =>
     const check = checkServiceUrl(value);
     return check.ok ? undefined : check.problem;
   });
-
-/** The first issue of a failed parse as "<name> <problem>", e.g. for a settings value or an input box. */
-export function firstProblem(result: { success: boolean; error?: { issues: readonly { message: string; path: PropertyKey[] }[] } }, label: (path: PropertyKey[]) => string): string | undefined {
-  if (result.success) return undefined;
-  const issue = result.error?.issues[0];
-  if (!issue) return 'is invalid';
-  return `${label(issue.path)} ${issue.message}`;
-}

@@ -91,11 +91,6 @@ export class WorkspaceAccess implements Disposable {
     });
   }
 
-  /** Whether the template offers a human credential for a first enrolment (the value itself is not exposed). */
-  get hasTemplateHumanCredential(): boolean {
-    return this.environment.humanKey !== undefined || this.environment.bootstrapSession !== undefined;
-  }
-
   /** Find credentials and connect, enrol from what the template offers, or settle on "not configured" / "revoked". */
   async start(): Promise<void> {
     const settings = this.deps.settings();
@@ -215,7 +210,7 @@ export class WorkspaceAccess implements Disposable {
     // Without an API client (an unusable URL) the revoke still forgets every stored key.
     const enrolment = new Enrolment({ layout: this.layout, client, instanceId: await this.instanceId(), logger: this.logger, clock: this.clock });
     const tokens = [...(token ? [token] : []), ...(await cleanup.cachedTokens())];
-    const report: RevokeReport = await enrolment.revoke({ agent: agent?.agent, tokens, human, keyFromEnvironment: agent?.source === 'environment', cleanup });
+    const report: RevokeReport = await enrolment.revoke({ agent: agent?.agent, tokens, human, cleanup });
     await this.deps.secrets.delete(AGENT_SECRET_KEY);
     const cause: RevocationCause = report.agentDeleted ? 'deleted' : report.keyStillWorks === false ? 'gone' : 'kept';
     this.session.show({ kind: 'revoked', cause, message: revokedMessage(cause) });

@@ -2,6 +2,7 @@
  * The commands of the sign-in paths and the access/audit views (issue 20), merged by services.ts
  * into the extension's command table (package.json contributes exactly these too).
  */
+import { COMMANDS, type CommandTable } from '../views/ids';
 import { runRequestAccess, runUseAgentKey, type AgentKeyDeps } from './agentKeyFlows';
 import type { AccessViewProvider } from './accessView';
 import type { AuditViewProvider } from './auditView';
@@ -12,13 +13,13 @@ export interface AccessCommandDeps extends SignInDeps, AgentKeyDeps {
   auditView: AuditViewProvider;
 }
 
-export function accessCommandHandlers(deps: AccessCommandDeps): Record<string, (...args: unknown[]) => unknown> {
+export function accessCommandHandlers(deps: AccessCommandDeps) {
   return {
-    'oneclaw.signIn': () => runDeviceSignIn(deps),
-    'oneclaw.useAgentKey': () => runUseAgentKey(deps),
-    'oneclaw.requestAccess': () => runRequestAccess(deps),
-    'oneclaw.refreshAccess': () => deps.accessView.refresh(),
-    'oneclaw.refreshAudit': () => deps.auditView.refresh(),
-    'oneclaw.auditLoadMore': () => deps.auditView.loadMore(),
-  };
+    [COMMANDS.signIn]: () => runDeviceSignIn(deps),
+    [COMMANDS.useAgentKey]: () => runUseAgentKey(deps),
+    [COMMANDS.requestAccess]: () => runRequestAccess(deps),
+    [COMMANDS.refreshAccess]: () => deps.accessView.refresh(),
+    [COMMANDS.refreshAudit]: () => deps.auditView.refresh(),
+    [COMMANDS.auditLoadMore]: () => deps.auditView.loadMore(),
+  } satisfies CommandTable;
 }

@@ -11,6 +11,7 @@ import { AccessRequestError, agentNameProblem, emailProblem, requestWorkspaceAcc
 import type { WorkspaceAccess } from '../credentials/workspaceAccess';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
+import { COMMANDS } from '../views/ids';
 import { askKey } from './commands';
 
 export interface AgentKeyDeps {
@@ -21,7 +22,7 @@ export interface AgentKeyDeps {
   appName: string;
 }
 
-export const USE_KEY = 'Use an Existing Agent Key…';
+const USE_KEY = 'Use an Existing Agent Key…';
 
 export async function runUseAgentKey(deps: AgentKeyDeps): Promise<void> {
   const { access } = deps;
@@ -95,5 +96,5 @@ async function showRequested(requested: AccessRequested): Promise<void> {
   else if (choice === copy && requested.approvalUrl) {
     await vscode.env.clipboard.writeText(requested.approvalUrl);
     vscode.window.setStatusBarMessage('$(copy) Copied the 1Claw approval link', 4000);
-  } else if (choice === USE_KEY) await vscode.commands.executeCommand('oneclaw.useAgentKey');
+  } else if (choice === USE_KEY) await vscode.commands.executeCommand(COMMANDS.useAgentKey);
 }

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
-import { AuditLog, type AuditRow, type AuditState } from '../views/auditModel';
+import { AuditLog, type AuditRow } from '../views/auditModel';
+import { COMMANDS } from '../views/ids';
 import { escapeMarkdown } from '../views/markdown';
 import { countdown } from '../views/statusPresentation';
 
@@ -28,10 +29,6 @@ export class AuditViewProvider implements vscode.TreeDataProvider<AuditNode>, vs
       undefined,
       (id) => this.vaultNames.get(id),
     );
-  }
-
-  get state(): AuditState {
-    return this.log.state;
   }
 
   /** Another agent: forget its events; the next look at the view fetches again. */
@@ -87,8 +84,8 @@ export class AuditViewProvider implements vscode.TreeDataProvider<AuditNode>, vs
     const state = this.log.state;
     const nodes: AuditNode[] = state.rows.map((row) => ({ kind: 'event', id: `audit/${row.id}`, row }));
     if (state.message) nodes.push({ kind: 'note', id: 'audit/message', text: state.message, icon: state.status === 'loaded' ? 'info' : state.status === 'refused' ? 'lock' : 'warning' });
-    if (state.status === 'loaded' && !state.exhausted) nodes.push({ kind: 'note', id: 'audit/more', text: 'Load more…', icon: 'fold-down', command: { command: 'oneclaw.auditLoadMore', title: 'Load More' } });
-    nodes.push({ kind: 'note', id: 'audit/dashboard', text: 'Open in Dashboard', icon: 'link-external', command: { command: 'oneclaw.openDashboard', title: 'Open in Dashboard' } });
+    if (state.status === 'loaded' && !state.exhausted) nodes.push({ kind: 'note', id: 'audit/more', text: 'Load more…', icon: 'fold-down', command: { command: COMMANDS.auditLoadMore, title: 'Load More' } });
+    nodes.push({ kind: 'note', id: 'audit/dashboard', text: 'Open in Dashboard', icon: 'link-external', command: { command: COMMANDS.openDashboard, title: 'Open in Dashboard' } });
     return nodes;
   }
 

@@ -14,8 +14,9 @@ import { shareableConfig } from '../mcp/entries';
 import { readRegistration } from '../mcp/helper/registration';
 import type { WorkspaceAccess } from '../credentials/workspaceAccess';
 import type { ExtensionSettings } from '../settings';
-import { describeError, type Logger } from '../util/log';
+import { describeError } from '../util/log';
 import { redact } from '../util/redact';
+import { COMMANDS, VIEWS, type CommandId, type CommandTable } from '../views/ids';
 import { countdown } from '../views/statusPresentation';
 import { billingUrl, presentQuota } from '../views/quotaPresentation';
 import { describeSecret } from '../views/treeModel';
@@ -26,45 +27,42 @@ export interface CommandDeps {
   coordinator: McpCoordinator;
   tree: VaultTreeProvider;
   log: vscode.LogOutputChannel;
-  logger: Logger;
   settings: () => ExtensionSettings;
   repositoryUrl: string;
   onFilterChanged: () => void;
   onMcpDisconnectedChanged: () => void;
 }
 
-type Handler = (...args: unknown[]) => unknown;
-
-/** Every command the extension registers; package.json must contribute exactly these. */
-export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
+/** The palette's and the Vaults view's commands. */
+export function commandHandlers(deps: CommandDeps) {
   const { coordinator, tree } = deps;
   return {
-    'oneclaw.refresh': () => runRefresh(deps),
-    'oneclaw.bootstrap': () => runBootstrap(deps, false),
-    'oneclaw.rebootstrap': () => runBootstrap(deps, true),
-    'oneclaw.revoke': () => runRevoke(deps),
-    'oneclaw.disconnectMcp': async () => {
+    [COMMANDS.refresh]: () => runRefresh(deps),
+    [COMMANDS.bootstrap]: () => runBootstrap(deps, false),
+    [COMMANDS.rebootstrap]: () => runBootstrap(deps, true),
+    [COMMANDS.revoke]: () => runRevoke(deps),
+    [COMMANDS.disconnectMcp]: async () => {
       await coordinator.disconnect();
       deps.onMcpDisconnectedChanged();
       void vscode.window.showInformationMessage('1Claw removed its MCP server entry from every client it had registered. Run "1Claw: Re-register MCP Clients" to add it back.');
     },
-    'oneclaw.registerMcp': async () => {
+    [COMMANDS.registerMcp]: async () => {
       await coordinator.registerAll();
       deps.onMcpDisconnectedChanged();
       const labels = coordinator.registeredLabels;
       void vscode.window.showInformationMessage(labels.length ? `1Claw's MCP server is registered with: ${labels.join(', ')}.` : 'No MCP client could be registered; see "1Claw: Show Log".');
     },
-    'oneclaw.writeCursorMcpFile': async () => {
+    [COMMANDS.writeCursorMcpFile]: async () => {
       const config = vscode.workspace.getConfiguration('oneclaw');
       await config.update('mcp.clients', { ...deps.settings().mcpClients, cursor: 'always' }, vscode.ConfigurationTarget.Global);
       await coordinator.registerAll();
       void vscode.window.showInformationMessage('1Claw wrote its entry to ~/.cursor/mcp.json for terminal agents, and keeps it current.');
     },
-    'oneclaw.showLog': () => deps.log.show(),
-    'oneclaw.copyMcpConfig': () => copyMcpConfig(deps),
-    'oneclaw.openDashboard': () => openHttps(deps.settings().dashboardUrl),
-    'oneclaw.showTokenStatus': () => showTokenStatus(deps),
-    'oneclaw.filter': async () => {
+    [COMMANDS.showLog]: () => deps.log.show(),
+    [COMMANDS.copyMcpConfig]: () => copyMcpConfig(deps),
+    [COMMANDS.openDashboard]: () => openHttps(deps.settings().dashboardUrl),
+    [COMMANDS.showTokenStatus]: () => showTokenStatus(deps),
+    [COMMANDS.filter]: async () => {
       const text = await vscode.window.showInputBox({
         title: 'Filter 1Claw secret paths',
         prompt: 'Show only paths containing this text. Include a "/" to match from the start of the path (e.g. "db/prod/").',
@@ -74,17 +72,17 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
       tree.setFilter(text);
       deps.onFilterChanged();
     },
-    'oneclaw.clearFilter': () => {
+    [COMMANDS.clearFilter]: () => {
       tree.setFilter('');
       deps.onFilterChanged();
     },
-    'oneclaw.copyPath': async (node) => {
+    [COMMANDS.copyPath]: async (node) => {
       const path = pathOf(node);
       if (path === undefined) return;
       await vscode.env.clipboard.writeText(path);
       vscode.window.setStatusBarMessage(`$(copy) Copied ${path}`, 3000);
     },
-    'oneclaw.copyMcpReference': async (node) => {
+    [COMMANDS.copyMcpReference]: async (node) => {
       const secret = secretOf(node);
       if (!secret) return;
       const name = deps.settings().serverName;
@@ -92,7 +90,7 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
       await vscode.env.clipboard.writeText(reference);
       vscode.window.setStatusBarMessage('$(sparkle) Copied a reference for your AI agent', 3000);
     },
-    'oneclaw.showSecretMetadata': async (node) => {
+    [COMMANDS.showSecretMetadata]: async (node) => {
       const secret = secretOf(node);
       if (!secret) return;
       const lines = [`Vault: ${secret.vaultName}`, ...describeSecret(secret.secret, Date.now())];
@@ -101,13 +99,13 @@ export function commandHandlers(deps: CommandDeps): Record<string, Handler> {
         { title: `1Claw secret ${secret.path} — metadata only; the value is never shown here`, placeHolder: 'Read-only metadata. Press Escape to close.' },
       );
     },
-    'oneclaw.learnCoderModule': () => openHttps(`${deps.repositoryUrl}/tree/main/terraform#readme`),
-  };
+    [COMMANDS.learnCoderModule]: () => openHttps(`${deps.repositoryUrl}/tree/main/terraform#readme`),
+  } satisfies CommandTable;
 }
 
 async function runRefresh(deps: CommandDeps): Promise<void> {
   try {
-    await vscode.window.withProgress({ location: { viewId: 'oneclaw.vaults' }, title: 'Refreshing 1Claw' }, () => deps.access.refresh());
+    await vscode.window.withProgress({ location: { viewId: VIEWS.vaults }, title: 'Refreshing 1Claw' }, () => deps.access.refresh());
   } catch (err) {
     void vscode.window.showWarningMessage(redact(`1Claw could not refresh: ${describeError(err)}. It keeps retrying; see "1Claw: Show Log" for details.`));
   }
@@ -245,14 +243,14 @@ async function showTokenStatus(deps: CommandDeps): Promise<void> {
   if (state.kind === 'revoked') lines.push(state.message);
   for (const status of coordinator.statuses) lines.push(`${status.result.ok ? '✓' : '✗'} ${status.result.detail}`);
 
-  const actions: Array<vscode.QuickPickItem & { command?: string; url?: string }> = [
+  const actions: Array<vscode.QuickPickItem & { command?: CommandId; url?: string }> = [
     { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(refresh) Refresh now', command: 'oneclaw.refresh' },
-    { label: '$(output) Show log', command: 'oneclaw.showLog' },
+    { label: '$(refresh) Refresh now', command: COMMANDS.refresh },
+    { label: '$(output) Show log', command: COMMANDS.showLog },
   ];
-  if (state.kind === 'revoked' || state.kind === 'error' || state.kind === 'notConfigured') actions.push({ label: '$(rocket) Bootstrap a workspace agent', command: 'oneclaw.rebootstrap' });
+  if (state.kind === 'revoked' || state.kind === 'error' || state.kind === 'notConfigured') actions.push({ label: '$(rocket) Bootstrap a workspace agent', command: COMMANDS.rebootstrap });
   if (quota) actions.push({ label: '$(credit-card) Open billing in the 1Claw dashboard', url: billingUrl(deps.settings().dashboardUrl) });
-  const items: Array<vscode.QuickPickItem & { command?: string; url?: string }> = [...lines.map((label) => ({ label: redact(label) })), ...actions];
+  const items: Array<vscode.QuickPickItem & { command?: CommandId; url?: string }> = [...lines.map((label) => ({ label: redact(label) })), ...actions];
   const picked = await vscode.window.showQuickPick(items, { title: '1Claw token status', placeHolder: 'Status (read-only) and actions' });
   if (picked?.command) await vscode.commands.executeCommand(picked.command);
   else if (picked?.url) await openHttps(picked.url);

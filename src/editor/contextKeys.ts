@@ -1,19 +1,10 @@
-/** Every `when`-clause key the extension sets, in one place. */
+/** Sets the `when`-clause keys (src/views/ids.ts `CONTEXT`); the only place that does. */
 import * as vscode from 'vscode';
 import { isConfigured, type ConnectionState } from '../credentials/state';
-
-export const CONTEXT = {
-  state: 'oneclaw.state',
-  configured: 'oneclaw.configured',
-  connected: 'oneclaw.connected',
-  filtered: 'oneclaw.filtered',
-  mcpDisconnected: 'oneclaw.mcpDisconnected',
-  /** Why access ended (deleted | kept | gone | earlier | refused | pending), for a truthful welcome view; '' otherwise. */
-  revocation: 'oneclaw.revocation',
-} as const;
+import { CONTEXT, type ContextKey } from '../views/ids';
 
 export class ContextKeys {
-  private values = new Map<string, unknown>();
+  private values = new Map<ContextKey, unknown>();
 
   applyState(state: ConnectionState): void {
     this.set(CONTEXT.state, state.kind);
@@ -22,7 +13,7 @@ export class ContextKeys {
     this.set(CONTEXT.revocation, state.kind === 'revoked' ? (state.cause ?? 'pending') : '');
   }
 
-  set(key: string, value: unknown): void {
+  set(key: ContextKey, value: unknown): void {
     if (this.values.get(key) === value) return;
     this.values.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);

@@ -9,9 +9,8 @@ import type { ClientId, ClientMode } from '../mcp/clients/ids';
 import type { McpCoordinator } from '../mcp/coordinator';
 import type { McpRegistrar } from '../mcp/registrar';
 import { clientModes } from '../settings';
+import { COMMANDS, type CommandTable } from '../views/ids';
 import { clientRow, type ClientFacts, type ClientRow } from '../views/mcpClients';
-
-export const MCP_CLIENTS_VIEW = 'oneclaw.mcpClients';
 
 export interface McpClientsSource {
   /** Every known client's facts, planned now (presence is re-checked). */
@@ -55,7 +54,7 @@ export class McpClientsView implements vscode.TreeDataProvider<ClientRow>, vscod
 }
 
 /** The view's commands (package.json contributes exactly these, with the view's menus). */
-export function mcpClientCommands(deps: { view: McpClientsView; coordinator: McpCoordinator; source: McpClientsSource }): Record<string, (...args: unknown[]) => unknown> {
+export function mcpClientCommands(deps: { view: McpClientsView; coordinator: McpCoordinator; source: McpClientsSource }) {
   const { view, coordinator, source } = deps;
   const idOf = (node: unknown): ClientId | undefined => (node as ClientRow | undefined)?.id as ClientId | undefined;
   const run = async (node: unknown, mode: ClientMode | undefined, action: 'register' | 'unregister') => {
@@ -72,14 +71,14 @@ export function mcpClientCommands(deps: { view: McpClientsView; coordinator: Mcp
     if (status && !status.result.ok) void vscode.window.showWarningMessage(status.result.detail);
   };
   return {
-    'oneclaw.mcpClients.register': (node) => run(node, 'always', 'register'),
-    'oneclaw.mcpClients.reregister': (node) => run(node, undefined, 'register'),
-    'oneclaw.mcpClients.remove': (node) => run(node, 'never', 'unregister'),
-    'oneclaw.mcpClients.refresh': async () => {
+    [COMMANDS.registerClient]: (node) => run(node, 'always', 'register'),
+    [COMMANDS.reregisterClient]: (node) => run(node, undefined, 'register'),
+    [COMMANDS.removeClient]: (node) => run(node, 'never', 'unregister'),
+    [COMMANDS.refreshClients]: async () => {
       await coordinator.resync();
       view.refresh();
     },
-  };
+  } satisfies CommandTable;
 }
 
 /** Store one client's mode in the user's `oneclaw.mcp.clients`, keeping the others (and converting a list of earlier versions). */

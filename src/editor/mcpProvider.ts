@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { VAULT_HEADER } from '../mcp/entries';
 import type { McpConnection, McpRegistrar, RegistrationResult } from '../mcp/registrar';
 import { describeError, type Logger } from '../util/log';
-
-export const MCP_PROVIDER_ID = 'oneclaw.mcp';
+import { MCP_PROVIDER_ID } from '../views/ids';
 
 export class VsCodeMcpProvider implements McpRegistrar, vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition>, vscode.Disposable {
   readonly id = 'vscode';

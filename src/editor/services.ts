@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ENV } from '../credentials/environment';
 import { RevocationMemory } from '../credentials/revocations';
-import type { ConnectionState } from '../credentials/state';
+import type { ConnectionState, StateKind } from '../credentials/state';
 import { WorkspaceAccess, defaultAgentName } from '../credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../mcp/clients/cleanup';
 import type { ClientContext, KnownClient } from '../mcp/clients/client';
@@ -23,26 +23,27 @@ import { DisposableStore } from '../util/disposable';
 import { setListenerErrorSink } from '../util/events';
 import { describeError, type Logger } from '../util/log';
 import { redact } from '../util/redact';
+import { CONTEXT, VIEWS, type CommandHandler, type CommandId } from '../views/ids';
 import { clientSummaryLines, type ClientFacts } from '../views/mcpClients';
 import { accessCommandHandlers } from './accessCommands';
 import { AccessViewProvider } from './accessView';
 import { AuditViewProvider } from './auditView';
 import { commandHandlers } from './commands';
-import { CONTEXT, ContextKeys } from './contextKeys';
+import { ContextKeys } from './contextKeys';
 import { detectHost, type HostKind } from './host';
 import { createLogChannel } from './logChannel';
 import { VsCodeMcpProvider } from './mcpProvider';
-import { McpClientsView, MCP_CLIENTS_VIEW, mcpClientCommands } from './mcpClientsView';
+import { McpClientsView, mcpClientCommands } from './mcpClientsView';
 import { MCP_SETTINGS, RECONNECT_SETTINGS, readSettings } from './settingsReader';
 import { StatusBar } from './statusBar';
 import { VaultTreeProvider } from './vaultTree';
 
 /** What other extensions (and the real-host tests) may read: state only, never a credential. */
 export interface OneClawApi {
-  readonly state: ConnectionState['kind'];
+  readonly state: StateKind;
   readonly vaultId: string | undefined;
   readonly mcpClients: string[];
-  onDidChangeState(listener: (kind: ConnectionState['kind']) => void): vscode.Disposable;
+  onDidChangeState(listener: (kind: StateKind) => void): vscode.Disposable;
 }
 
 /** Where versions before round 2 kept the fingerprints of revoked injected keys (now ~/.1claw/revoked.json). */
@@ -102,13 +103,13 @@ export class Services implements vscode.Disposable {
     const auditView = this.store.add(new AuditViewProvider(session));
     this.tree = this.store.add(new VaultTreeProvider(session, (vaultId, secretPath) => accessView.cover(vaultId, secretPath)));
     this.store.add(accessView.onDidLoad(() => this.tree.redraw()));
-    const treeView = this.store.add(vscode.window.createTreeView('oneclaw.vaults', { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.store.add(vscode.window.createTreeView('oneclaw.access', { treeDataProvider: accessView, showCollapseAll: true }));
-    this.store.add(vscode.window.createTreeView('oneclaw.audit', { treeDataProvider: auditView }));
+    const treeView = this.store.add(vscode.window.createTreeView(VIEWS.vaults, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView(VIEWS.access, { treeDataProvider: accessView, showCollapseAll: true }));
+    this.store.add(vscode.window.createTreeView(VIEWS.audit, { treeDataProvider: auditView }));
     const contextKeys = new ContextKeys();
     const clientsSource = { facts: () => this.clientFacts(), registrarFor: (id: ClientId) => this.registrarFor(id, readSettings()) };
     this.clientsView = this.store.add(new McpClientsView(clientsSource));
-    this.store.add(vscode.window.createTreeView(MCP_CLIENTS_VIEW, { treeDataProvider: this.clientsView }));
+    this.store.add(vscode.window.createTreeView(VIEWS.mcpClients, { treeDataProvider: this.clientsView }));
     this.store.add(this.coordinator.onDidChange(() => this.clientsView.refresh()));
     const statusBar = this.store.add(
       new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl, mcpClientLines: () => clientSummaryLines(this.clientsView.rows()) }),
@@ -133,28 +134,30 @@ export class Services implements vscode.Disposable {
     contextKeys.set(CONTEXT.filtered, false);
     contextKeys.set(CONTEXT.mcpDisconnected, false);
 
-    const handlers = commandHandlers({
-      access: this.access,
-      coordinator: this.coordinator,
-      tree: this.tree,
-      log: channel,
-      logger,
-      settings: readSettings,
-      repositoryUrl: String(context.extension.packageJSON.repository?.url ?? 'https://github.com/1clawAI/vscode-1claw').replace(/\.git$/, ''),
-      onFilterChanged: filterChanged,
-      onMcpDisconnectedChanged: () => contextKeys.set(CONTEXT.mcpDisconnected, this.coordinator.isDisconnected),
-    });
-    Object.assign(handlers, accessCommandHandlers({
-      access: this.access,
-      log: channel,
-      logger,
-      settings: readSettings,
-      accessView,
-      auditView,
-      appName: vscode.env.appName,
-      agentName: () => readSettings().bootstrap.agentName || defaultAgentName(this.env, os.hostname()),
-    }));
-    Object.assign(handlers, mcpClientCommands({ view: this.clientsView, coordinator: this.coordinator, source: clientsSource }));
+    // Every command id has its handler: the compiler checks the joined table against COMMANDS.
+    const handlers: Record<CommandId, CommandHandler> = {
+      ...commandHandlers({
+        access: this.access,
+        coordinator: this.coordinator,
+        tree: this.tree,
+        log: channel,
+        settings: readSettings,
+        repositoryUrl: String(context.extension.packageJSON.repository?.url ?? 'https://github.com/1clawAI/vscode-1claw').replace(/\.git$/, ''),
+        onFilterChanged: filterChanged,
+        onMcpDisconnectedChanged: () => contextKeys.set(CONTEXT.mcpDisconnected, this.coordinator.isDisconnected),
+      }),
+      ...accessCommandHandlers({
+        access: this.access,
+        log: channel,
+        logger,
+        settings: readSettings,
+        accessView,
+        auditView,
+        appName: vscode.env.appName,
+        agentName: () => readSettings().bootstrap.agentName || defaultAgentName(this.env, os.hostname()),
+      }),
+      ...mcpClientCommands({ view: this.clientsView, coordinator: this.coordinator, source: clientsSource }),
+    };
     for (const [id, handler] of Object.entries(handlers)) {
       this.store.add(vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => handler(...args))));
     }

@@ -24,8 +24,8 @@ export interface SignInDeps {
   settings: () => ExtensionSettings;
 }
 
-export const COPY_AND_OPEN = 'Copy Code and Open Browser';
-export const COPY_CODE = 'Copy Code';
+const COPY_AND_OPEN = 'Copy Code and Open Browser';
+const COPY_CODE = 'Copy Code';
 
 export async function runDeviceSignIn(deps: SignInDeps): Promise<void> {
   const { access } = deps;

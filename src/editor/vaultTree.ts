@@ -9,6 +9,7 @@ import type { AgentSession } from '../credentials/session';
 import { sessionOf, type ConnectionState } from '../credentials/state';
 import { explainEmptyListing } from '../credentials/vaultGrants';
 import { describeError } from '../util/log';
+import { COMMANDS } from '../views/ids';
 import { escapeMarkdown } from '../views/markdown';
 import { emptyListingMessage, errorMessage, forbiddenMessage, quotaMessage, rateLimitedMessage, type TreeMessage } from '../views/treeMessages';
 import { SecretTree, describeSecret, displayName, typeIcon, visibleVaults, type FolderNode, type SecretNode } from '../views/treeModel';
@@ -124,7 +125,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         item.description = `v${node.secret.version}${flagText}${grant ? ` · ${grant.label}` : ''}`;
         item.tooltip = new vscode.MarkdownString([...describeSecret(node.secret, Date.now()), ...(grant ? [grant.tooltip] : [])].map(escapeMarkdown).join('  \n'));
         item.contextValue = `secret.${node.flag}`;
-        item.command = { command: 'oneclaw.showSecretMetadata', title: 'Show Metadata', arguments: [node] };
+        item.command = { command: COMMANDS.showSecretMetadata, title: 'Show Metadata', arguments: [node] };
         return item;
       }
     }

@@ -22,7 +22,6 @@ export interface ConnectionSource {
 }
 
 export interface RegistrationStatus {
-  label: string;
   /** What the result is of: registering the entry, or removing it. */
   action: 'register' | 'unregister';
   result: RegistrationResult;
@@ -71,11 +70,6 @@ export class McpCoordinator implements Disposable {
     return this.results.get(id);
   }
 
-  /** Whether a registrar is currently registered. */
-  isActive(id: string): boolean {
-    return this.active.has(id);
-  }
-
   get isDisconnected(): boolean {
     return this.disconnected;
   }
@@ -107,7 +101,7 @@ export class McpCoordinator implements Disposable {
     return this.enqueue(async () => {
       const connection = this.source.connection();
       if (this.disconnected || !connection) {
-        this.results.set(registrar.id, { label: registrar.label, action: 'register', result: { ok: false, skipped: true, detail: `${registrar.label}: not registered: ${this.disconnected ? 'MCP clients are disconnected (run "1Claw: Re-register MCP Clients")' : '1Claw is not connected'}.` } });
+        this.results.set(registrar.id, { action: 'register', result: { ok: false, skipped: true, detail: `${registrar.label}: not registered: ${this.disconnected ? 'MCP clients are disconnected (run "1Claw: Re-register MCP Clients")' : '1Claw is not connected'}.` } });
         this.changed.fire();
         return;
       }
@@ -192,7 +186,7 @@ export class McpCoordinator implements Disposable {
       this.signatures.delete(registrar.id);
       this.announced.delete(registrar.id);
     }
-    this.results.set(registrar.id, { label: registrar.label, action, result });
+    this.results.set(registrar.id, { action, result });
     if (result.ok) this.logger.info(result.detail);
     else {
       this.logger.warn(result.detail);

@@ -33,6 +33,6 @@ export function shareableConfig(target: McpTarget, serverName: string, auth: Sha
 }
 
 /** POSIX single-quoting, so a home directory with spaces still yields one command word. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

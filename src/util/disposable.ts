@@ -2,7 +2,7 @@ export interface Disposable {
   dispose(): void;
 }
 
-export function disposeAll(items: Iterable<Disposable>): void {
+function disposeAll(items: Iterable<Disposable>): void {
   for (const item of items) {
     try {
       item.dispose();

@@ -65,7 +65,7 @@ export interface Snapshot {
  * Open a file for reading without ever blocking: O_NONBLOCK so a FIFO or a device cannot hang
  * us, O_NOFOLLOW because callers resolve links first, and anything but a regular file is refused.
  */
-export async function openRegularFile(realPath: string): Promise<fs.FileHandle | undefined> {
+async function openRegularFile(realPath: string): Promise<fs.FileHandle | undefined> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(realPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);

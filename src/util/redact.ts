@@ -47,6 +47,7 @@ export function registerSecret(value: string | undefined): void {
   if (!fragmentsStale) indexFragments(value);
 }
 
+/** Unregister a value: only tests call it, to keep the process-wide set as they found it. */
 export function forgetSecret(value: string | undefined): void {
   if (value && knownSecrets.delete(value)) fragmentsStale = true;
 }
@@ -67,11 +68,6 @@ export function redact(text: string): string {
     out = cleaned;
   }
   return out;
-}
-
-/** True when the text still holds something that looks like a credential (encoded or not). */
-export function containsCredential(text: string): boolean {
-  return redact(text) !== text;
 }
 
 function redactPlain(text: string): string {

@@ -13,7 +13,7 @@ import { describeError } from '../util/log';
 import { redact } from '../util/redact';
 import { displayName } from './treeModel';
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 /** The view keeps at most this many rows; the dashboard has the rest. */
 export const AUDIT_MAX_ROWS = 1000;
 
@@ -49,7 +49,7 @@ export type FetchPage = (query: AuditQuery) => Promise<{ events: AuditEvent[] }>
 /** A display name for an id the editor already knows (this agent, a listed vault); never a request. */
 export type NameOf = (id: string) => string | undefined;
 
-export const initialAuditState: AuditState = { status: 'idle', rows: [], exhausted: false, nextOffset: 0, hiddenOthers: 0 };
+const initialAuditState: AuditState = { status: 'idle', rows: [], exhausted: false, nextOffset: 0, hiddenOthers: 0 };
 
 export class AuditLog {
   private current: AuditState = initialAuditState;
@@ -106,7 +106,7 @@ export class AuditLog {
 }
 
 /** Adds one page: newest first as sent, duplicates (by id) dropped, other principals' events hidden. */
-export function mergePage(base: AuditState, events: readonly AuditEvent[], agentId: string, pageSize: number, nameOf: NameOf = () => undefined): AuditState {
+function mergePage(base: AuditState, events: readonly AuditEvent[], agentId: string, pageSize: number, nameOf: NameOf = () => undefined): AuditState {
   const page = events.slice(0, pageSize);
   const seen = new Set(base.rows.map((row) => row.id));
   const rows = [...base.rows];
@@ -164,7 +164,7 @@ function resultOf(action: string, details: Record<string, unknown>): AuditResult
 }
 
 /** A refusal is said plainly; anything else is an error the user can retry. */
-export function failedState(base: AuditState, err: unknown): AuditState {
+function failedState(base: AuditState, err: unknown): AuditState {
   const keep = { rows: base.rows, nextOffset: base.nextOffset, hiddenOthers: base.hiddenOthers, exhausted: base.exhausted };
   if (err instanceof ApiError) {
     const detail = err.detail ? `: ${clean(err.detail, 160)}` : '';

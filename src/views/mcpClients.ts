@@ -38,7 +38,7 @@ export interface ClientRow {
   icon: string;
 }
 
-export const CREDENTIAL_TEXT: Record<CredentialForm, string> = {
+const CREDENTIAL_TEXT: Record<CredentialForm, string> = {
   helper: 'headers helper (fresh token each connection)',
   editor: 'token attached by the editor at connect time',
   env: 'references ONECLAW_AGENT_API_KEY',
@@ -48,7 +48,7 @@ export const CREDENTIAL_TEXT: Record<CredentialForm, string> = {
 };
 
 /** The same, short enough for a row beside the client's name. */
-export const CREDENTIAL_SHORT: Record<CredentialForm, string> = {
+const CREDENTIAL_SHORT: Record<CredentialForm, string> = {
   helper: 'headers helper',
   editor: 'token at connect',
   env: 'env reference',

@@ -4,6 +4,7 @@
  */
 import type { QuotaNotice } from '../api/quota';
 import type { ConnectionState, Session } from '../credentials/state';
+import { COMMANDS, type CommandId } from './ids';
 import { escapeMarkdown } from './markdown';
 import { presentQuota } from './quotaPresentation';
 
@@ -11,7 +12,7 @@ export interface StatusPresentation {
   text: string;
   /** Markdown. */
   tooltip: string;
-  command: string;
+  command: CommandId;
   background?: 'warning' | 'error';
 }
 
@@ -52,12 +53,12 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
         text: '$(key) 1Claw: Set up',
         tooltip: `**1Claw is not set up for this workspace.**\n\n${state.reason ? `${state.reason}\n\n` : ''}Click to sign in in your browser and bootstrap a workspace agent (no key is typed or stored here). Other ways in (Paste a Human API Key Instead, Use an Existing Agent Key) are in the 1Claw view.`,
         // Device sign-in first, as in the welcome view; the human key is the second choice there.
-        command: 'oneclaw.signIn',
+        command: COMMANDS.signIn,
       };
     case 'bootstrapping':
-      return { text: '$(sync~spin) 1Claw: Bootstrapping…', tooltip: `**Creating the workspace agent** — step: ${state.step}.`, command: 'oneclaw.showLog' };
+      return { text: '$(sync~spin) 1Claw: Bootstrapping…', tooltip: `**Creating the workspace agent** — step: ${state.step}.`, command: COMMANDS.showLog };
     case 'connecting':
-      return { text: '$(sync~spin) 1Claw: Connecting…', tooltip: '**Connecting to 1Claw** — exchanging the agent key for a token.', command: 'oneclaw.showLog' };
+      return { text: '$(sync~spin) 1Claw: Connecting…', tooltip: '**Connecting to 1Claw** — exchanging the agent key for a token.', command: COMMANDS.showLog };
     case 'connected':
     case 'refreshing': {
       const s = state.session;
@@ -73,7 +74,7 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
         `Last refresh: ${clockTime(s.lastRefresh)}`,
       ];
       const text = state.kind === 'refreshing' ? (gone ? '$(sync~spin) 1Claw: Token lapsed, renewing…' : `$(sync~spin) 1Claw: ${labelText(vault)}`) : `$(shield) 1Claw: ${labelText(vault)}`;
-      return withQuota({ text, tooltip: lines.join('  \n'), command: 'oneclaw.showTokenStatus' }, context, labelText(vault));
+      return withQuota({ text, tooltip: lines.join('  \n'), command: COMMANDS.showTokenStatus }, context, labelText(vault));
     }
     case 'offline': {
       const wait = countdown(state.retryAt - context.now);
@@ -87,7 +88,7 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
         {
           text,
           tooltip: `${headline} ${escapeMarkdown(state.error)}\n\nNext attempt at ${clockTime(state.retryAt)}.${still}${lapse}\n\nClick for details.`,
-          command: 'oneclaw.showTokenStatus',
+          command: COMMANDS.showTokenStatus,
           background: 'warning',
         },
         context,
@@ -95,9 +96,9 @@ export function presentStatus(state: ConnectionState, context: StatusContext): S
       );
     }
     case 'revoked':
-      return { text: '$(circle-slash) 1Claw: Revoked', tooltip: `**Access revoked.** ${escapeMarkdown(state.message)}\n\nClick to re-bootstrap.`, command: 'oneclaw.rebootstrap', background: 'error' };
+      return { text: '$(circle-slash) 1Claw: Revoked', tooltip: `**Access revoked.** ${escapeMarkdown(state.message)}\n\nClick to re-bootstrap.`, command: COMMANDS.rebootstrap, background: 'error' };
     case 'error':
-      return { text: '$(error) 1Claw: Error', tooltip: `**1Claw could not connect.** ${escapeMarkdown(state.message)}\n\nNext step: ${escapeMarkdown(state.nextStep)}\n\nClick for details.`, command: 'oneclaw.showTokenStatus', background: 'error' };
+      return { text: '$(error) 1Claw: Error', tooltip: `**1Claw could not connect.** ${escapeMarkdown(state.message)}\n\nNext step: ${escapeMarkdown(state.nextStep)}\n\nClick for details.`, command: COMMANDS.showTokenStatus, background: 'error' };
   }
 }
 

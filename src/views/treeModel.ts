@@ -6,7 +6,7 @@
 import type { SecretMetadata, Vault } from '../api/schemas';
 
 export const HIDDEN_VAULTS = new Set(['__agent-keys']);
-export const EXPIRING_SOON_MS = 7 * 24 * 60 * 60 * 1000;
+const EXPIRING_SOON_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type ExpiryFlag = 'none' | 'expiring' | 'expired' | 'disabled';
 

@@ -19,6 +19,7 @@ import { MemorySecrets, noCleanup, repoRoot } from '../support/fakeContext';
 import { bigClaudeJson, heavyUserClaudeJson, realisticClaudeJson } from '../support/fixtures';
 import { runFleet } from './fleet';
 import { benchHelperRefusal, benchHelperSession, percentile } from './helper';
+import { settled } from '../support/waitFor';
 
 interface Row {
   area: string;
@@ -192,7 +193,7 @@ async function benchRequestEconomy(): Promise<void> {
   const session = access.session;
   try {
     await access.start();
-    await session.settled();
+    await settled(session);
     // Eight idle hours in one-minute steps; real I/O gets a moment at every step.
     for (let minute = 0; minute < 8 * 60; minute++) await clock.advance(60_000, 2);
     const stats = emulator.stats();

@@ -21,7 +21,7 @@ import { readEntry } from '../../src/mcp/edit';
 import type { McpConnection } from '../../src/mcp/registrar';
 import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { testClientContext } from '../support/fakeContext';
 import { clientBinaries, clientEnv, DRIVERS, EDITOR_NA, runClient } from './realClients';
 import { USER_CONTENT } from './userContent';
 
@@ -86,7 +86,7 @@ describe('client matrix: the real clients read, use and lose our entry', functio
     await fs.mkdir(path.join(home, 'tmp'));
     const driver = DRIVERS.find((d) => d.id === client.id);
     const installed = binaries.get(client.id);
-    const ctx = (renewsTokens: boolean): ClientContext => ({ env: { XDG_CONFIG_HOME: path.join(home, '.config'), XDG_RUNTIME_DIR: '' }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, renewsTokens, claudeBinary: null, node: testNode });
+    const ctx = (renewsTokens: boolean): ClientContext => testClientContext(home, { env: { XDG_CONFIG_HOME: path.join(home, '.config'), XDG_RUNTIME_DIR: '' }, renewsTokens });
     const file = client.configPath(ctx(true));
     const agentFile = oneClawHome(home).agentFile;
     const connection = async (fromEnv: boolean): Promise<McpConnection> => ({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: fromEnv, keyFile: fromEnv ? undefined : agentFile, token: await tokens.getToken() });

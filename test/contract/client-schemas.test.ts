@@ -9,14 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import {
   AgentCreatedSchema,
-  AgentKeyRotatedSchema,
   AgentListSchema,
   AgentSelfSchema,
   AuditEventsSchema,
   DeviceCodeSchema,
   DeviceTokenAnswerSchema,
   EnrolmentResponseSchema,
-  HealthSchema,
   PolicyListSchema,
   PolicySchema,
   ProblemSchema,
@@ -36,16 +34,13 @@ const OPERATIONS: Array<[string, string, string, z.ZodMiniType]> = [
   ['post', '/v1/auth/api-key-token', '200', TokenResponseSchema],
   ['get', '/v1/vaults', '200', VaultListSchema],
   ['post', '/v1/vaults', '201', VaultSchema],
-  ['get', '/v1/vaults/{vault_id}', '200', VaultSchema],
   ['get', '/v1/vaults/{vault_id}/secrets', '200', SecretListSchema],
   ['post', '/v1/agents', '201', AgentCreatedSchema],
   ['get', '/v1/agents', '200', AgentListSchema],
   ['get', '/v1/agents/me', '200', AgentSelfSchema],
-  ['post', '/v1/agents/{agent_id}/rotate-key', '200', AgentKeyRotatedSchema],
   ['post', '/v1/vaults/{vault_id}/policies', '201', PolicySchema],
   ['get', '/v1/vaults/{vault_id}/policies', '200', PolicyListSchema],
   ['get', '/v1/audit/events', '200', AuditEventsSchema],
-  ['get', '/v1/health', '200', HealthSchema],
   ['post', '/v1/auth/device/code', '200', DeviceCodeSchema],
   ['post', '/v1/auth/device/token', '200', DeviceTokenAnswerSchema],
   ['post', '/v1/agents/enroll', '201', EnrolmentResponseSchema],
@@ -135,11 +130,10 @@ describe('client schemas vs the official OpenAPI spec', () => {
     });
   }
 
-  it('accepts the published docs examples (token, problem, agent created)', () => {
+  it('accepts the published docs examples (token, problem)', () => {
     assert.ok(TokenResponseSchema.safeParse({ access_token: 'eyJhbGciOiJFZERTQSIs.x.y', token_type: 'Bearer', expires_in: 3600 }).success);
     assert.ok(TokenResponseSchema.safeParse({ access_token: 'eyJ.x.y', token_type: 'Bearer', expires_in: 900 }).success);
     assert.ok(ProblemSchema.safeParse({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Insufficient permissions' }).success);
-    assert.ok(AgentKeyRotatedSchema.safeParse({ agent: { id: 'x' }, api_key: 'ocv_W3_eYj0BSdTjChKwCKRYuZJacmmhVn4ozWIxHV-zlEs' }).success, 'docs shape {agent, api_key}');
   });
 
   it('never keeps a value field from a secret listing, even if a server sends one', () => {

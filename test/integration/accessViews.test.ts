@@ -19,6 +19,8 @@ import { agentToken, call } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
 import { MemorySecrets, noCleanup } from '../support/fakeContext';
 import '../support/register-vscode-stub';
+import { COMMANDS } from '../../src/views/ids';
+import { settled } from '../support/waitFor';
 
 type Item = { label: string; description?: string; tooltip?: unknown; command?: { command: string } };
 
@@ -49,7 +51,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
       auditView.onState(s);
     });
     await access.start();
-    assert.equal((await access.session.settled(10_000)).kind, 'connected');
+    assert.equal((await settled(access.session, 10_000)).kind, 'connected');
   });
   afterEach(async () => {
     access.dispose();
@@ -125,7 +127,7 @@ describe('access and audit views against the emulator (vscode stub)', function (
     assert.match(log.query, new RegExp(`actor_id=${demo.agentId}`));
     assert.match(log.query, /limit=50/);
     const more = nodes.find((n) => n.kind === 'note' && n.text === 'Load more…');
-    assert.equal((auditView.getTreeItem(more!) as unknown as Item).command?.command, 'oneclaw.auditLoadMore');
+    assert.equal((auditView.getTreeItem(more!) as unknown as Item).command?.command, COMMANDS.auditLoadMore);
     await auditView.loadMore();
     nodes = await auditView.getChildren();
     const all = nodes.filter((n): n is Extract<AuditNode, { kind: 'event' }> => n.kind === 'event').map((e) => e.row);

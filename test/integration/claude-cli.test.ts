@@ -10,9 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClaudeCodeRegistrar, type ClaudeCodeOptions } from '../../src/mcp/clients/claudeCode';
 import type { McpConnection } from '../../src/mcp/registrar';
-import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { testClientContext } from '../support/fakeContext';
 
 const defaultBinary = path.join(process.env.ONECLAW_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'oneclaw-realhost'), 'claude-code', 'node_modules', '@anthropic-ai', 'claude-code-linux-x64', 'claude');
 const claudeBinary = process.env.ONECLAW_CLAUDE_BIN ?? defaultBinary;
@@ -37,7 +36,7 @@ describe('the real Claude Code CLI reads our registration', function () {
   const helperEnv = () => ({ ONECLAW_AGENT_API_KEY: demo.agentKey });
   const connection = (): McpConnection => ({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: demo.vaultId, agentKey: demo.agentKey, agentKeyFromEnv: true });
   const registrarFor = (options: Partial<ClaudeCodeOptions> = {}) =>
-    new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode, ...options });
+    new ClaudeCodeRegistrar(testClientContext(home, options));
 
   before(async function () {
     assert.ok(existsSync(claudeBinary), `The Claude Code CLI is not installed at ${claudeBinary}. Run "bash test/support/setup-claude.sh" (npm test does this), or set ONECLAW_CLAUDE_BIN.`);

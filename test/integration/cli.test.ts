@@ -18,7 +18,8 @@ import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess } from '../support/cli';
-import { MemorySecrets, cliBundle, noCleanup, testNode } from '../support/fakeContext';
+import { MemorySecrets, cliBundle, noCleanup, testClientContext } from '../support/fakeContext';
+import { settled } from '../support/waitFor';
 
 describe('the oneclaw CLI (dist/oneclaw.js)', function () {
   this.timeout(60_000);
@@ -116,7 +117,7 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
     });
     try {
       const [script] = await Promise.all([runOneclaw(['workspace-start', '--config', config], { home, env: { _ONECLAW_BOOTSTRAP_SESSION: session } }), access.start()]);
-      const state = await access.session.settled(15_000);
+      const state = await settled(access.session, 15_000);
       assert.equal(script.code, 0, script.stderr);
       assert.equal(state.kind, 'connected', JSON.stringify(state));
       const agents = emulator.listAgents().filter((a) => a.name === 'race-agent' && !a.deleted);
@@ -223,11 +224,11 @@ describe('the oneclaw CLI (dist/oneclaw.js)', function () {
       settings: () => DEFAULT_SETTINGS,
       cleanup: () => noCleanup,
     });
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    const registrar = new ClaudeCodeRegistrar(testClientContext(home));
     const coordinator = new McpCoordinator(access.session, () => [registrar], silentLogger);
     try {
       await access.start();
-      await access.session.settled();
+      await settled(access.session);
       await coordinator.settled();
       const exchanges = emulator.stats().agentTokenExchanges;
       const run = await runProcess('/bin/sh', ['-c', path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw')], { home, env: { CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl, ONECLAW_AGENT_API_KEY: demo.agentKey } });

@@ -5,7 +5,6 @@
  * lists the demo agent's secrets. Also: the coordinator follows the connection state.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,15 +12,17 @@ import { OneClawClient } from '../../src/api/client';
 import { TokenManager } from '../../src/credentials/tokenManager';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { AGENT_KEY_VARIABLE, shareableConfig } from '../../src/mcp/entries';
 import type { McpConnection } from '../../src/mcp/registrar';
 import { VsCodeMcpProvider } from '../../src/editor/mcpProvider';
 import { McpHttpServerDefinition, Uri } from '../support/vscode-stub';
 import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { runProcess } from '../support/cli';
+import { testClientContext } from '../support/fakeContext';
 import { listedPaths } from '../clients/endpoints';
+import { assertNoSecretValueRead } from '../support/closingChecks';
 
 describe('MCP registrations connect for real', function () {
   this.timeout(30_000);
@@ -56,20 +57,17 @@ describe('MCP registrations connect for real', function () {
     token: await tokens.getToken(),
   });
   const claudeRegistrar = (options: { env?: Record<string, string>; style: 'fresh' | 'static' }) =>
-    new ClaudeCodeRegistrar({ env: options.env ?? {}, home, serverName: '1claw', style: options.style, cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    new ClaudeCodeRegistrar(testClientContext(home, { env: options.env ?? {}, style: options.style }));
 
   const assertDemoPaths = (paths: string[]) => {
     for (const expected of ['api-keys/stripe', 'db/prod/password']) assert.ok(paths.includes(expected), `${expected} missing from ${paths.join(', ')}`);
   };
 
   /** Run a Claude Code headersHelper command the way Claude Code does: through a shell, with this environment. */
-  function runHelper(command: string, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-    return new Promise((resolve, reject) => {
-      execFile('/bin/sh', ['-c', command], { env, timeout: 10_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`helper failed: ${stderr}`));
-        else resolve(JSON.parse(stdout) as Record<string, string>);
-      });
-    });
+  async function runHelper(command: string, env: Record<string, string | undefined>): Promise<Record<string, string>> {
+    const run = await runProcess('/bin/sh', ['-c', command], { home, env, timeoutMs: 10_000 });
+    if (run.code !== 0) throw new Error(`helper failed: ${run.stderr}`);
+    return JSON.parse(run.stdout) as Record<string, string>;
   }
 
   it('VS Code provider: the definition resolved at connect time carries a fresh JWT and the vault', async () => {
@@ -137,7 +135,7 @@ describe('MCP registrations connect for real', function () {
   });
 
   it('Cursor file: references ${env:…} when the key is in the environment, else a JWT in a 0600 file', async () => {
-    const registrar = new CursorFileRegistrar({ home, serverName: '1claw', style: 'fresh' });
+    const registrar = cursorClient.registrar(testClientContext(home, { renewsTokens: true }));
     await registrar.register(await connection(true));
     const file = cursorConfigPath(home);
     const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
@@ -163,7 +161,7 @@ describe('MCP registrations connect for real', function () {
     assertDemoPaths(await listedPaths({ url: entry.url, headers }));
   });
 
-  it('made zero secret-value reads', () => {
-    assert.equal(emulator.stats().secretValueReads, 0);
+  it('made zero secret-value reads while listing through every registered entry', () => {
+    assertNoSecretValueRead(emulator.stats(), ['POST /mcp']);
   });
 });

@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS } from '../../src/settings';
 import { startEmulator, type Emulator } from '../emulator';
 import { call, humanToken } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
+import { settled } from '../support/waitFor';
 import { MemorySecrets, noCleanup } from '../support/fakeContext';
 import '../support/register-vscode-stub';
 
@@ -36,7 +37,7 @@ describe("the agent's own policies: one cache for the vault tree and the Access 
     clock = new FakeClock(Date.now());
     access = new WorkspaceAccess({ env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_AGENT_ID: demo.agentId }, home, secrets: new MemorySecrets(), settings: () => DEFAULT_SETTINGS, cleanup: () => noCleanup, clock });
     await access.start();
-    assert.equal((await access.session.settled(10_000)).kind, 'connected');
+    assert.equal((await settled(access.session, 10_000)).kind, 'connected');
   });
   afterEach(async () => {
     access.dispose();

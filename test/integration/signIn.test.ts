@@ -8,7 +8,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { keyFingerprint } from '../../src/credentials/agentRecord';
@@ -16,14 +15,15 @@ import { DeviceSignInError, deviceCredential, deviceSignIn, type DeviceClient, t
 import { ExistingKeyError } from '../../src/credentials/existingKey';
 import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
 import { requestWorkspaceAccess } from '../../src/credentials/selfEnrolment';
-import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
+
 import { DEFAULT_SETTINGS } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { jwtPayload } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
-import { MemorySecrets, noCleanup } from '../support/fakeContext';
-import { until } from '../support/waitFor';
+import { MemorySecrets } from '../support/fakeContext';
+import { until, settled } from '../support/waitFor';
+import { TestWorkspaces } from '../support/workspaces';
 
 const logLines: string[] = [];
 const logger = createLogger((level, message) => logLines.push(`${level}: ${message}`));
@@ -32,8 +32,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
   this.timeout(30_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  const homes: string[] = [];
-  const accesses: WorkspaceAccess[] = [];
+  const workspaces = new TestWorkspaces(() => emulator, logger, 'oneclaw-signin-');
 
   before(async () => {
     emulator = await startEmulator({ seed: 'demo', switches: { deviceCodeIntervalSeconds: 5, deviceCodeExpiresInSeconds: 600 } });
@@ -44,9 +43,8 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
     emulator.setSwitches({ devicePendingStatus: 200, deviceCodeIntervalSeconds: 5, deviceCodeExpiresInSeconds: 600 });
   });
   after(async () => {
-    for (const a of accesses) a.dispose();
+    await workspaces.dispose();
     await emulator?.close();
-    for (const home of homes) await fs.rm(home, { recursive: true, force: true });
     const all = logLines.join('\n');
     for (const secret of [demo.humanKey, demo.agentKey]) assert.ok(!all.includes(secret), 'a credential reached the log');
   });
@@ -165,13 +163,12 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
     });
   });
 
+  let made = 0;
   async function harness(env: Record<string, string> = {}) {
-    const home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-signin-'));
-    homes.push(home);
+    const home = await workspaces.home();
     const secrets = new MemorySecrets();
-    const settings = { ...DEFAULT_SETTINGS, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'coder-workspace', agentName: `signin-${homes.length}` } };
-    const access = new WorkspaceAccess({ env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env }, home, secrets, settings: () => settings, cleanup: () => noCleanup, logger, clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } } });
-    accesses.push(access);
+    const settings = { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'coder-workspace', agentName: `signin-${++made}` } };
+    const access = workspaces.access(home, env, { secrets, settings, cleanup: 'none' });
     await access.start();
     return { access, home, secrets };
   }
@@ -185,7 +182,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       emulator.setClockSkew(0);
       const result = await access.bootstrap(deviceCredential(session!));
       assert.equal(result.agent.vaultId, demo.vaultId, 'the existing coder-workspace vault');
-      assert.equal((await access.session.settled(10_000)).kind, 'connected');
+      assert.equal((await settled(access.session, 10_000)).kind, 'connected');
       assert.ok(emulator.isTokenRevoked(session!.token), 'the sign-in session is revoked at the end');
       const memory = JSON.parse(await fs.readFile(path.join(home, '.1claw', 'revoked.json'), 'utf8')) as { revoked: Array<{ cleared_at?: string }> };
       assert.ok(memory.revoked.every((e) => e.cleared_at), 'an explicit sign-in clears the revocation memory');
@@ -206,7 +203,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
       assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).agent_api_key, demo.agentKey);
       assert.ok(secrets.values.get(AGENT_SECRET_KEY)?.includes(demo.vaultId));
-      const state = await access.session.settled(10_000);
+      const state = await settled(access.session, 10_000);
       assert.equal(state.kind === 'connected' && state.session.vaultId, demo.vaultId);
     });
 
@@ -266,7 +263,7 @@ describe('sign-in without a human key: device code, existing key, self-enrolment
       const { access } = await harness();
       const agent = await access.useAgentKey({ agentKey: mail.api_key, vaultId: demo.vaultId });
       assert.equal(agent.agentId, mail.agent_id);
-      assert.equal((await access.session.settled(10_000)).kind, 'connected');
+      assert.equal((await settled(access.session, 10_000)).kind, 'connected');
     });
 
     it('link-only (no email), and the per-email cooldown said plainly', async () => {

@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile as serialiseCache } from '../../src/credentials/agentRecord';
@@ -15,15 +14,16 @@ import { cacheLocations } from '../../src/credentials/home';
 import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
 import type { ConnectionState } from '../../src/credentials/state';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
-import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
-import { until } from '../support/waitFor';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { until, settled } from '../support/waitFor';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
+import { TestWorkspaces, started } from '../support/workspaces';
 
 const logLines: string[] = [];
 
@@ -40,35 +40,32 @@ describe('workspace access against the emulator', function () {
   this.timeout(30_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  const homes: string[] = [];
-  const accesses: WorkspaceAccess[] = [];
+  const workspaces = new TestWorkspaces(() => emulator, logger, 'oneclaw-ctl-');
 
-  const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
+  const clientContext = (home: string) => testClientContext(home, { logger });
 
   async function harness(env: Record<string, string | undefined>, options: { home?: string; secrets?: MemorySecrets; settings?: Partial<ExtensionSettings> } = {}): Promise<Harness> {
-    const home = options.home ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-ctl-')));
-    homes.push(home);
+    const home = options.home ?? (await workspaces.home());
     const secrets = options.secrets ?? new MemorySecrets();
-    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...options.settings, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'ws-vault', agentName: 'ws-agent', ...options.settings?.bootstrap } };
-    const access = new WorkspaceAccess({
-      env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
-      home,
-      secrets,
-      settings: () => settings,
-      cleanup: () => new KnownClientsCleanup(clientContext(home), ['1claw']),
-      logger,
-      clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
-      tokenRetry: { baseMs: 50, maxMs: 200 },
-    });
-    accesses.push(access);
+    const settings: Partial<ExtensionSettings> = { ...options.settings, bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'ws-vault', agentName: 'ws-agent', ...options.settings?.bootstrap } };
+    const access = workspaces.access(home, env, { secrets, settings, tokenRetry: { baseMs: 50, maxMs: 200 } });
     const states: ConnectionState[] = [];
     access.session.onDidChangeState((s) => states.push(s));
     return { access, secrets, home, states };
   }
 
-  async function startAndSettle(h: Harness): Promise<ConnectionState> {
-    await h.access.start();
-    return h.access.session.settled(10_000);
+  const startAndSettle = (h: Harness): Promise<ConnectionState> => started(h.access);
+
+  /** The template's human credential is gone from memory: with every stored agent removed, a restart enrols nothing. */
+  async function assertTemplateCredentialForgotten(h: Harness): Promise<void> {
+    for (const location of cacheLocations(h.home)) await fs.rm(location.path, { force: true });
+    await h.secrets.delete(AGENT_SECRET_KEY);
+    const before = emulator.stats();
+    await h.access.restart();
+    assert.equal((await settled(h.access.session, 10_000)).kind, 'notConfigured', 'a restart found the template\'s human credential again');
+    const after = emulator.stats();
+    assert.equal(after.humanTokenExchanges, before.humanTokenExchanges, 'the human key was exchanged again');
+    assert.equal(after.byRoute['POST /v1/agents'] ?? 0, before.byRoute['POST /v1/agents'] ?? 0, 'an agent was enrolled again');
   }
 
   const humanClient = async () => {
@@ -82,9 +79,8 @@ describe('workspace access against the emulator', function () {
   });
   afterEach(() => emulator.clearFaults());
   after(async () => {
-    for (const a of accesses) a.dispose();
+    await workspaces.dispose();
     await emulator?.close();
-    for (const home of homes) await fs.rm(home, { recursive: true, force: true });
   });
 
   describe('credential sources', () => {
@@ -205,7 +201,7 @@ describe('workspace access against the emulator', function () {
       assert.ok(humanTokens.length >= 1 && humanTokens.every((e) => e.status === 204), 'the human session token was not revoked');
       assert.ok(![...h.secrets.values.values()].some((v) => v.includes(demo.humanKey)), 'the human key reached SecretStorage');
       assert.ok(h.secrets.values.get(AGENT_SECRET_KEY)?.includes(agent.id));
-      assert.ok(!h.access.hasTemplateHumanCredential, 'the human key must be forgotten');
+      await assertTemplateCredentialForgotten(h);
     });
 
     it('reuses the cache on the next start instead of bootstrapping again', async () => {
@@ -235,10 +231,10 @@ describe('workspace access against the emulator', function () {
         await fs.writeFile(cache, serialiseCache({ agentKey: scripted.api_key!, vaultId: demo.vaultId, agentId: scripted.agent.id }), { mode: 0o600 });
         await fs.rm(`${cache}.lock`);
         await started;
-        const state = await h.access.session.settled();
+        const state = await settled(h.access.session);
         assert.equal(state.kind === 'connected' && state.session.agentId, scripted.agent.id);
         assert.equal(emulator.stats().humanTokenExchanges, humanExchanges, 'the human key was used although the script had enrolled');
-        assert.ok(!h.access.hasTemplateHumanCredential);
+        await assertTemplateCredentialForgotten(h);
         await assert.rejects(fs.stat(`${cache}.lock`), 'the lock was left behind');
       } finally {
         script.kill();
@@ -271,10 +267,10 @@ describe('workspace access against the emulator', function () {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'idem-vault', agentName: 'idem-agent' } } });
       await startAndSettle(h);
       const first = (await h.access.bootstrap(demo.humanKey)).agent;
-      await h.access.session.settled();
+      await settled(h.access.session);
       const secondRun = await h.access.bootstrap(demo.humanKey);
       const second = secondRun.agent;
-      assert.equal((await h.access.session.settled()).kind, 'connected');
+      assert.equal((await settled(h.access.session)).kind, 'connected');
       assert.equal(second.vaultId, first.vaultId, 'the vault must be reused');
       assert.deepEqual(secondRun.replacedAgentIds, [first.agentId]);
       const live = emulator.listAgents().filter((a) => a.name === 'idem-agent' && !a.deleted);
@@ -290,7 +286,7 @@ describe('workspace access against the emulator', function () {
       await startAndSettle(h);
       emulator.injectFault({ route: 'POST /v1/agents', status: 503 });
       await assert.rejects(h.access.bootstrap(demo.humanKey), BootstrapError);
-      assert.equal((await h.access.session.settled()).kind, 'connected');
+      assert.equal((await settled(h.access.session)).kind, 'connected');
       assert.equal(h.access.session.agent?.agent.agentKey, demo.agentKey);
     });
 
@@ -306,11 +302,11 @@ describe('workspace access against the emulator', function () {
       const h = await harness({}, { settings: { bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: 'revoke-vault', agentName: 'revoke-agent' } } });
       await startAndSettle(h);
       const boot = (await h.access.bootstrap(demo.humanKey)).agent;
-      await h.access.session.settled();
+      await settled(h.access.session);
 
       // MCP registrations follow the connection, as in the editor.
       await fs.writeFile(path.join(h.home, '.claude.json'), JSON.stringify({ mcpServers: { theirs: { url: 't' } }, numStartups: 3 }, null, 2));
-      const registrars = [new ClaudeCodeRegistrar(clientContext(h.home)), new CursorFileRegistrar({ home: h.home, serverName: '1claw', style: 'static' })];
+      const registrars = [new ClaudeCodeRegistrar(clientContext(h.home)), cursorClient.registrar(testClientContext(h.home, { style: 'static', renewsTokens: true }))];
       const session = h.access.session;
       const coordinator = new McpCoordinator(session, () => registrars, logger);
       await coordinator.registerAll();

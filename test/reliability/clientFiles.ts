@@ -10,8 +10,7 @@ import * as path from 'node:path';
 import { FILE_CLIENTS } from '../../src/mcp/clients/registry';
 import { readEntry } from '../../src/mcp/edit';
 import type { McpConnection } from '../../src/mcp/registrar';
-import { silentLogger } from '../../src/util/log';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { testClientContext } from '../support/fakeContext';
 
 export interface ClientFileCase {
   group: string;
@@ -38,7 +37,7 @@ export function clientFileCases(dir: () => string, connection: () => McpConnecti
         },
       });
     const register = (home: string) =>
-      client.registrar({ env: { XDG_RUNTIME_DIR: '' }, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, renewsTokens: true, claudeBinary: null, node: testNode }).register(connection());
+      client.registrar(testClientContext(home, { env: { XDG_RUNTIME_DIR: '' }, renewsTokens: true })).register(connection());
     const ours = async (file: string) => readEntry(client.format, await fs.readFile(file, 'utf8'), { container: client.container, listKey: client.listKey, name: '1claw' });
     const creates = (client.id as string) !== 'continue';
 

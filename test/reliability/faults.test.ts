@@ -14,6 +14,7 @@ import { readRegistration } from '../../src/mcp/helper/registration';
 import { AGENT_TOKEN_ROUTE, startEmulator, type Emulator } from '../emulator';
 import { call, humanToken, mcpInitialize } from '../emulator/testing';
 import { CoreStack, printTable } from './stack';
+import { assertNoneAcross } from '../support/closingChecks';
 
 /** The token manager's background backoff cap: one cycle is at most this long. */
 const BACKOFF_CAP_MS = 60_000;
@@ -365,6 +366,6 @@ describe('reliability: injected faults', function () {
   }
 
   it('threw nothing uncaught across every fault', () => {
-    assert.equal(uncaught, 0);
+    assertNoneAcross('uncaught exceptions or unhandled rejections', uncaught, rows.length, scenarios.length);
   });
 });

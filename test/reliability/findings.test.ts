@@ -6,21 +6,23 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
-import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
-import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
+import { AGENT_SECRET_KEY } from '../../src/credentials/resolution';
+
+
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
-import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
+import { DEFAULT_SETTINGS } from '../../src/settings';
 import { createLogger } from '../../src/util/log';
 import { isRegisteredSecret, redact } from '../../src/util/redact';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess } from '../support/cli';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
 import { finding } from './findingsTable';
+import { settled } from '../support/waitFor';
+import { TestWorkspaces, started, type WorkspaceOptions } from '../support/workspaces';
 
 class RecordingSecrets extends MemorySecrets {
   readonly written: string[] = [];
@@ -34,10 +36,9 @@ describe('reliability: issue 13 findings in the core', function () {
   this.timeout(60_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  const dirs: string[] = [];
-  const accesses: WorkspaceAccess[] = [];
   const log: string[] = [];
   const logger = createLogger((level, message) => log.push(`${level}: ${message}`));
+  const workspaces = new TestWorkspaces(() => emulator, logger, 'oneclaw-finding-');
 
   before(async () => {
     emulator = await startEmulator({ seed: 'demo' });
@@ -45,37 +46,14 @@ describe('reliability: issue 13 findings in the core', function () {
   });
   afterEach(() => emulator.clearFaults());
   after(async () => {
-    for (const a of accesses) a.dispose();
+    await workspaces.dispose();
     await emulator?.close();
-    for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  const tempHome = async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-finding-'));
-    dirs.push(dir);
-    return dir;
-  };
-  const clientContext = (home: string) => ({ env: {}, home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode });
+  const tempHome = () => workspaces.home();
+  const clientContext = (home: string) => testClientContext(home, { logger });
 
-  function access(home: string, env: Record<string, string>, options: { secrets?: MemorySecrets; settings?: Partial<ExtensionSettings>; hostname?: string } = {}): WorkspaceAccess {
-    const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, mcpClients: {}, ...options.settings };
-    const a = new WorkspaceAccess({
-      env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_MCP_URL: emulator.mcpUrl, ...env },
-      home,
-      secrets: options.secrets ?? new MemorySecrets(),
-      settings: () => settings,
-      cleanup: () => new KnownClientsCleanup(clientContext(home), [settings.serverName]),
-      logger,
-      hostname: options.hostname,
-      clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
-    });
-    accesses.push(a);
-    return a;
-  }
-  const started = async (a: WorkspaceAccess) => {
-    await a.start();
-    return a.session.settled(10_000);
-  };
+  const access = (home: string, env: Record<string, string>, options: WorkspaceOptions = {}) => workspaces.access(home, env, { ...options, settings: { mcpClients: {}, ...options.settings } });
   const bootSettings = (name: string) => ({ bootstrap: { ...DEFAULT_SETTINGS.bootstrap, vaultName: `${name}-vault`, agentName: `${name}-agent` } });
   const humanExchanges = () => emulator.stats().humanTokenExchanges;
   /** An agent of its own for a test that deletes it (the demo agent serves the other tests). */
@@ -103,12 +81,17 @@ describe('reliability: issue 13 findings in the core', function () {
   finding('2', 'human key', 'the one-time template session: used by the first enrolment, revoked, and ignored (no error) by the next start', async () => {
     const session = await humanToken(emulator);
     const home = await tempHome();
-    const first = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session }, { settings: bootSettings('f2s') });
+    const firstSecrets = new MemorySecrets();
+    const first = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session }, { secrets: firstSecrets, settings: bootSettings('f2s') });
     assert.equal((await started(first)).kind, 'connected');
     assert.equal(emulator.isTokenRevoked(session), true, 'the session was not revoked after use');
-    assert.equal(first.hasTemplateHumanCredential, false);
-    // A reload with the same (dead) session and no stored agent: nothing is enrolled, no error.
     await fs.rm(path.join(home, '.1claw', 'agent.json'));
+    await firstSecrets.delete(AGENT_SECRET_KEY);
+    // The first start forgot the session once used: restarted with no stored agent, it has nothing to offer.
+    await first.restart();
+    const restarted = await settled(first.session, 10_000);
+    assert.deepEqual(restarted, { kind: 'notConfigured' }, 'the used session was offered again');
+    // A reload with the same (dead) session and no stored agent: nothing is enrolled, no error.
     const second = access(home, { _ONECLAW_BOOTSTRAP_SESSION: session });
     const state = await started(second);
     assert.equal(state.kind, 'notConfigured', JSON.stringify(state));
@@ -194,7 +177,7 @@ describe('reliability: issue 13 findings in the core', function () {
     const a = access(await tempHome(), {}, { settings: bootSettings('f6') });
     await started(a);
     const result = await a.bootstrap(demo.humanKey);
-    await a.session.settled();
+    await settled(a.session);
     assert.ok(isRegisteredSecret(result.agent.agentKey), 'the new agent key');
     assert.ok(isRegisteredSecret(a.session.currentToken!.token), 'the issued token');
     const session = await humanToken(emulator);

@@ -134,13 +134,13 @@ describe('reliability: hostile input', function () {
     apiCase('wrong types', { route: 'POST /v1/auth/agent-token', status: 200, body: '{"access_token": ["a"], "token_type": 7}' }, exchange, /access_token should be a string/),
     apiCase('missing fields', { route: 'GET /v1/vaults', status: 200, body: '{"vaults": [{"name": "no id"}]}' }, listVaults, /vaults\.0\.id/),
     apiCase('unexpected extra fields (and a value) in a listing', { route: 'GET /v1/vaults', status: 200, body: JSON.stringify({ vaults: [{ id: '3f2b6a1e-8c4d-4e5f-9a0b-1c2d3e4f5a6b', name: 'v', created_at: 'x', value: 'CANARY-extra-00000001', future: { x: 1 } }], next: 'y' }) }, listVaults),
-    apiCase('6 MB body', { route: 'GET /v1/health', status: 200, body: `{"status":"${'x'.repeat(6 * 1024 * 1024)}"}` }, (c) => c.health(), /larger than 5 MB/),
-    apiCase('non-UTF-8 bytes', { route: 'GET /v1/health', status: 200, bodyBase64: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]).toString('base64') }, (c) => c.health(), /not valid UTF-8/),
+    apiCase('6 MB body', { route: 'GET /v1/vaults', status: 200, body: `{"vaults":[],"x":"${'x'.repeat(6 * 1024 * 1024)}"}` }, listVaults, /larger than 5 MB/),
+    apiCase('non-UTF-8 bytes', { route: 'GET /v1/vaults', status: 200, bodyBase64: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]).toString('base64') }, listVaults, /not valid UTF-8/),
     apiCase('empty 200 body', { route: 'POST /v1/auth/agent-token', status: 200, body: '' }, exchange, /not valid JSON/),
     apiCase('HTML error page from a proxy', { route: 'POST /v1/auth/agent-token', status: 502, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }, exchange, /502 Bad Gateway/),
     apiCase('problem detail echoing the key', { route: 'POST /v1/auth/agent-token', status: 401, body: JSON.stringify({ title: 'Unauthorized', detail: `key ${VALID_KEY} is bad` }) }, exchange, /ocv_\[redacted\]/),
     apiCase('JSON array instead of an object', { route: 'POST /v1/auth/agent-token', status: 200, body: '[1,2,3]' }, exchange, /should be an object/),
-    apiCase('100,000 levels of nesting', { route: 'GET /v1/health', status: 200, body: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }, (c) => c.health(), /unexpected body/),
+    apiCase('100,000 levels of nesting', { route: 'GET /v1/vaults', status: 200, body: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }, listVaults, /unexpected body/),
   ];
 
   // ---- MCP config files -----------------------------------------------------------------
@@ -269,7 +269,7 @@ describe('reliability: hostile input', function () {
 
 /** Run the edit as user "nobody", so permission checks apply (the suite may run as root). */
 function editAsNobody(file: string): Promise<ConfigEditOutcome> {
-  const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'mcp', 'configFile.js'))}).editConfigEntry(${JSON.stringify(file)}, { container: 'mcpServers', name: '1claw', value: {} }, { holdsCredential: false }).then((o) => process.stdout.write(JSON.stringify(o)))`;
+  const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'mcp', 'edit', 'configFile.js'))}).editConfigEntry(${JSON.stringify(file)}, { container: 'mcpServers', name: '1claw', value: {} }, { holdsCredential: false }).then((o) => process.stdout.write(JSON.stringify(o)))`;
   const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script]] : [process.execPath, ['-e', script]];
   return new Promise((resolve, reject) => {
     execFile(command as string, args as string[], { timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout) as ConfigEditOutcome)));

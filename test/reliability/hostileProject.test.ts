@@ -16,11 +16,10 @@ import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
 import { ClaudeCodeRegistrar } from '../../src/mcp/clients/claudeCode';
-import { silentLogger } from '../../src/util/log';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess, type CliResult } from '../support/cli';
-import { cliBundle, repoRoot, testNode } from '../support/fakeContext';
+import { repoRoot, testClientContext } from '../support/fakeContext';
 import { finding } from './findingsTable';
 import { printTable } from './stack';
 
@@ -103,7 +102,7 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
     await fs.mkdir(path.join(home, '.1claw'), { mode: 0o700 });
     const keyFile = path.join(home, '.1claw', 'agent.json');
     await fs.writeFile(keyFile, serialiseAgentFile({ agentKey, vaultId: emulator.demo!.vaultId, agentId: created.agent.id }), { mode: 0o600 });
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    const registrar = new ClaudeCodeRegistrar(testClientContext(home));
     const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: emulator.demo!.vaultId, agentKey, agentKeyFromEnv: false, keyFile });
     assert.equal(result.ok, true, result.detail);
     wrapper = path.join(home, '.1claw', 'bin', 'oneclaw-mcp-headers-1claw');
@@ -147,7 +146,7 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
     await fs.rm(path.join(home, '.1claw', 'revoked.json'), { force: true });
     const keyFile = path.join(home, '.1claw', 'agent.json');
     await fs.writeFile(keyFile, serialiseAgentFile({ agentKey, vaultId: emulator.demo!.vaultId }), { mode: 0o600 });
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    const registrar = new ClaudeCodeRegistrar(testClientContext(home));
     const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl: emulator.url, vaultId: emulator.demo!.vaultId, agentKey, agentKeyFromEnv: false, keyFile });
     assert.equal(result.ok, true, result.detail);
   }

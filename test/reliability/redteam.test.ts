@@ -9,7 +9,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { OneClawClient } from '../../src/api/client';
 import { serialiseAgentFile } from '../../src/credentials/agentRecord';
@@ -22,8 +21,10 @@ import { redact, registerSecret } from '../../src/util/redact';
 import { startEmulator, type Emulator } from '../emulator';
 import { humanToken } from '../emulator/testing';
 import { runOneclaw, runProcess, type CliResult } from '../support/cli';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, cliBundle, testClientContext } from '../support/fakeContext';
 import { printTable } from './stack';
+import { settled } from '../support/waitFor';
+import { TestWorkspaces } from '../support/workspaces';
 
 interface Listener {
   url: string;
@@ -62,7 +63,7 @@ function jwtLiving(seconds: number): string {
 describe('reliability: red team (headers helper, token cache, hostile API, revoke, enrolment)', function () {
   this.timeout(120_000);
   let emulator: Emulator;
-  const dirs: string[] = [];
+  const workspaces = new TestWorkspaces(() => emulator, silentLogger, 'oneclaw-redteam-');
   const table: string[][] = [];
 
   before(async () => {
@@ -72,8 +73,8 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
   afterEach(() => emulator.clearFaults());
   after(async () => {
     printTable('Red team: attack | result', ['Attack', 'Result'], table, 110);
+    await workspaces.dispose();
     await emulator?.close();
-    for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
   });
 
   /** A mocha test that records its row in the table. */
@@ -88,11 +89,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
       }
     });
 
-  const tempHome = async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-redteam-'));
-    dirs.push(dir);
-    return dir;
-  };
+  const tempHome = () => workspaces.home();
 
   /** A workspace as the extension leaves it: a fresh agent in ~/.1claw/agent.json. */
   async function workspace(name: string): Promise<{ home: string; agentKey: string; agentId: string; vaultId: string; keyFile: string }> {
@@ -110,7 +107,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
 
   /** Register Claude Code (fresh: the headers helper) for `serverName`, the key going to `apiBaseUrl`. */
   async function registerHelper(ws: { home: string; agentKey: string; vaultId: string; keyFile: string }, serverName = '1claw', apiBaseUrl = emulator.url, style: 'fresh' | 'static' = 'fresh'): Promise<string> {
-    const registrar = new ClaudeCodeRegistrar({ env: {}, home: ws.home, serverName, style, cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode });
+    const registrar = new ClaudeCodeRegistrar(testClientContext(ws.home, { serverName, style }));
     const result = await registrar.register({ url: emulator.mcpUrl, apiBaseUrl, vaultId: ws.vaultId, agentKey: ws.agentKey, agentKeyFromEnv: false, keyFile: ws.keyFile });
     assert.equal(result.ok, true, result.detail);
     return path.join(ws.home, '.1claw', 'bin', `oneclaw-mcp-headers-${serverName}`);
@@ -306,14 +303,14 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
         home: ws.home,
         secrets: new MemorySecrets(),
         settings: () => ({ ...DEFAULT_SETTINGS, apiBaseUrl, mcpUrl: emulator.mcpUrl, mcpClients: { 'claude-code': 'never' } }),
-        cleanup: () => new KnownClientsCleanup({ env: {}, home: ws.home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode }, ['1claw']),
+        cleanup: () => new KnownClientsCleanup(testClientContext(ws.home), ['1claw']),
         logger: silentLogger,
         clientOptions: { retry: { maxAttempts: 1 } },
       });
     const broken = make('http://api.example.invalid'); // plain http to a remote host: refused, so no API client
     try {
       await broken.start();
-      await broken.session.settled(10_000);
+      await settled(broken.session, 10_000);
       await broken.revoke();
     } finally {
       broken.dispose();
@@ -321,7 +318,7 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
     const fixed = make(emulator.url);
     try {
       await fixed.start();
-      const state = await fixed.session.settled(10_000);
+      const state = await settled(fixed.session, 10_000);
       assert.notEqual(state.kind, 'connected', 'the revoked workspace connected again with the key left in ~/.1claw/agent.json');
     } finally {
       fixed.dispose();

@@ -11,7 +11,7 @@ import type { ConnectionState } from '../../src/credentials/state';
 import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
 import { KnownClientsCleanup } from '../../src/mcp/clients/cleanup';
 import { ClaudeCodeRegistrar, claudeConfigPath } from '../../src/mcp/clients/claudeCode';
-import { CursorFileRegistrar, cursorConfigPath } from '../../src/mcp/clients/cursor';
+import { cursorClient, cursorConfigPath } from '../../src/mcp/clients/cursor';
 import { McpCoordinator } from '../../src/mcp/coordinator';
 import type { McpRegistrar } from '../../src/mcp/registrar';
 import { DEFAULT_SETTINGS, type ExtensionSettings } from '../../src/settings';
@@ -19,7 +19,8 @@ import { createLogger } from '../../src/util/log';
 import { presentStatus } from '../../src/views/statusPresentation';
 import type { Emulator } from '../emulator';
 import { FakeClock } from '../support/fakeClock';
-import { MemorySecrets, cliBundle, testNode } from '../support/fakeContext';
+import { MemorySecrets, testClientContext } from '../support/fakeContext';
+import { settled } from '../support/waitFor';
 
 export const THEIR_CLAUDE_STATE = { numStartups: 9, projects: { '/src/app': { allowedTools: ['Bash'] } }, mcpServers: { theirs: { type: 'stdio', command: 'their-server' } } };
 export const THEIR_CURSOR_STATE = { mcpServers: { github: { url: 'https://example.test/mcp', headers: { 'X-Team': 'a' } } } };
@@ -46,7 +47,7 @@ export class CoreStack {
     await fs.writeFile(cursorConfigPath(this.home), JSON.stringify(THEIR_CURSOR_STATE, null, 2));
     const settings: ExtensionSettings = { ...DEFAULT_SETTINGS, ...this.settings };
     const logger = createLogger((level, message) => this.log.push(`${level}: ${message}`));
-    const ctx = { env: {}, home: this.home, serverName: '1claw', style: 'fresh' as const, cliSource: cliBundle, logger, claudeBinary: null, node: testNode };
+    const ctx = testClientContext(this.home, { logger });
     this.access = new WorkspaceAccess({
       env: { ONECLAW_BASE_URL: this.emulator.url, ONECLAW_MCP_URL: this.emulator.mcpUrl, ...this.env },
       home: this.home,
@@ -58,10 +59,10 @@ export class CoreStack {
       clientOptions: { timeoutMs: 300, retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 100 } },
     });
     this.session.onDidChangeState((s) => this.states.push(s));
-    const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), new CursorFileRegistrar({ home: this.home, serverName: '1claw', style: 'fresh' }), ...(this.options.extraRegistrars ?? [])];
+    const registrars: McpRegistrar[] = [new ClaudeCodeRegistrar(ctx), cursorClient.registrar({ ...ctx, renewsTokens: true }), ...(this.options.extraRegistrars ?? [])];
     this.coordinator = new McpCoordinator(this.session, () => registrars, logger);
     await this.access.start();
-    await this.session.settled(10_000);
+    await settled(this.session, 10_000);
     await this.coordinator.settled();
     return this;
   }
@@ -107,7 +108,7 @@ export class CoreStack {
     // A renewal may have queued a registration (the helper's token cache) just before: let the
     // one in flight finish before its directory goes (else rm races its write: ENOTEMPTY).
     await this.coordinator?.settled();
-    await fs.rm(this.home, { recursive: true, force: true });
+    await fs.rm(this.home, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

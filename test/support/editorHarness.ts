@@ -12,6 +12,7 @@ import type { Emulator } from '../emulator';
 import { setEnvironment } from './environment';
 import { fakeExtensionContext } from './fakeContext';
 import * as stub from './vscode-stub';
+import { VIEWS, type CommandId } from '../../src/views/ids';
 
 export interface Activation {
   api: OneClawApi;
@@ -76,14 +77,14 @@ export class EditorHarness {
   }
 
   get tree(): { getChildren(n?: TreeNode): Promise<TreeNode[]>; getTreeItem(n: TreeNode): RenderedItem } {
-    return stub.__stub.treeViews.get('oneclaw.vaults')!.provider;
+    return stub.__stub.treeViews.get(VIEWS.vaults)!.provider;
   }
 
   get treeView(): Record<string, any> {
-    return stub.__stub.treeViews.get('oneclaw.vaults')!.view;
+    return stub.__stub.treeViews.get(VIEWS.vaults)!.view;
   }
 
-  run(command: string, ...args: unknown[]): Promise<unknown> {
+  run(command: CommandId, ...args: unknown[]): Promise<unknown> {
     return stub.commands.executeCommand(command, ...args);
   }
 

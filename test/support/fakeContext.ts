@@ -1,5 +1,7 @@
 /** An ExtensionContext good enough for activate() in plain node: in-memory secrets and state. */
 import * as path from 'node:path';
+import type { ClientContext } from '../../src/mcp/clients/client';
+import { silentLogger } from '../../src/util/log';
 
 export class MemorySecrets {
   readonly values = new Map<string, string>();
@@ -52,6 +54,11 @@ export const cliBundle = path.join(repoRoot, 'dist', 'oneclaw.js');
 
 /** The Node a helper wrapper written by the tests runs: this one. */
 export const testNode = { path: process.execPath, electron: false };
+
+/** What a client registration needs in a test: this home, the built CLI, this node, never a `claude` binary. */
+export function testClientContext(home: string, overrides: Partial<ClientContext> = {}): ClientContext {
+  return { env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode, ...overrides };
+}
 
 /** For suites that never revoke: a cleanup that finds nothing to clean. */
 export const noCleanup = {

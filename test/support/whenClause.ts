@@ -63,3 +63,11 @@ export function evaluateWhen(clause: string | undefined, context: ContextValues)
   if (at !== tokens.length) throw new Error(`could not parse "${clause}" past "${tokens.slice(at).join(' ')}"`);
   return result;
 }
+
+/** Every context key a clause reads (each operand is evaluated, so none hides behind `&&`/`||`). */
+export function whenKeys(clause: string | undefined): string[] {
+  const keys = new Set<string>();
+  const recorder = new Proxy({}, { get: (_target, key) => (typeof key === 'string' && keys.add(key), undefined) });
+  evaluateWhen(clause, recorder);
+  return [...keys];
+}

@@ -1,5 +1,6 @@
 // Shared helpers for the Coder module suites: tool checks, bounded child processes (killed by
 // pid), temp dirs, artifact collection under test-results/terraform/, and credential scans.
+import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -179,14 +180,18 @@ export function killGroup(pid: number | undefined): void {
 /** Generic shapes of 1Claw credentials, caught even when the value is unknown to the test. */
 export const CREDENTIAL_PATTERNS: RegExp[] = [/1ck_[A-Za-z0-9_-]{16,}/, /ocv_[A-Za-z0-9_-]{16,}/, /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/];
 
-export interface Leak {
+interface Leak {
   file: string;
   what: string;
 }
 
-/** Every file under dir (recursively) checked for any canary or credential-shaped string. */
-export function scanForCredentials(dir: string, canaries: readonly string[]): Leak[] {
+/**
+ * Every file under dir (recursively) checked for any canary or credential-shaped string. Fails
+ * when there is nothing to check: the runs whose logs it speaks for did not happen (run alone).
+ */
+export function assertNoCredentials(dir: string, canaries: readonly string[]): void {
   const leaks: Leak[] = [];
+  let files = 0;
   const needles = canaries.filter((c) => c.length >= 8);
   const walk = (current: string): void => {
     for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
@@ -196,6 +201,7 @@ export function scanForCredentials(dir: string, canaries: readonly string[]): Le
         continue;
       }
       if (!entry.isFile()) continue;
+      files++;
       const text = fs.readFileSync(full, 'utf8');
       for (const needle of needles) if (text.includes(needle)) leaks.push({ file: full, what: `canary ${needle.slice(0, 8)}…` });
       for (const pattern of CREDENTIAL_PATTERNS) {
@@ -205,11 +211,8 @@ export function scanForCredentials(dir: string, canaries: readonly string[]): Le
     }
   };
   if (fs.existsSync(dir)) walk(dir);
-  return leaks;
-}
-
-export function describeLeaks(leaks: Leak[]): string {
-  return leaks.map((leak) => `${path.relative(REPO, leak.file)}: ${leak.what}`).join('\n');
+  assert.ok(files > 0, `nothing to scan under ${path.relative(REPO, dir)}: the runs this check speaks for left no log (was it run alone?)`);
+  assert.deepEqual(leaks.map((leak) => `${path.relative(REPO, leak.file)}: ${leak.what}`), [], 'credentials found');
 }
 
 /**

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
-import { SCRIPTS_DIR, SERVER_IMAGE_TOOLS, describeLeaks, flat, requireModuleTools, restrictedPath, resultsDir, run, scanForCredentials, tempDir } from './helpers';
+import { SCRIPTS_DIR, SERVER_IMAGE_TOOLS, assertNoCredentials, flat, requireModuleTools, restrictedPath, resultsDir, run, tempDir } from './helpers';
 import { FaultProxy } from './proxy';
 import { SHIM_WORKSPACE, ShimmedModule, coderEnv } from './shim';
 
@@ -189,8 +189,7 @@ describe('provisioning with only the tools of Coder\'s server image', function (
 
   describe('credential scan', function () {
     it('no key or JWT in any log of this suite', function () {
-      const leaks = scanForCredentials(results, emulator.canaries());
-      assert.equal(leaks.length, 0, describeLeaks(leaks));
+      assertNoCredentials(results, emulator.canaries());
     });
   });
 });

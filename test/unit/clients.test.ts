@@ -14,9 +14,8 @@ import { planClients } from '../../src/mcp/clients/plan';
 import { detectPresence } from '../../src/mcp/clients/presence';
 import { FILE_CLIENTS, KNOWN_CLIENTS, knownClient } from '../../src/mcp/clients/registry';
 import type { McpConnection } from '../../src/mcp/registrar';
-import { silentLogger } from '../../src/util/log';
 import { clientRow, clientSummaryLines } from '../../src/views/mcpClients';
-import { cliBundle, testNode } from '../support/fakeContext';
+import { testClientContext } from '../support/fakeContext';
 
 const connection = (fromEnv: boolean, token?: string): McpConnection => ({ url: 'https://mcp.1claw.xyz/mcp', apiBaseUrl: 'https://api.1claw.xyz', vaultId: '3f2b6a1e-8c4d-4e5f-9a0b-1c2d3e4f5a6b', agentKey: 'ocv_W3_eYj0BSdTjChKwCKRYuZJacmmhVn4ozWIxHV-zlEs', agentKeyFromEnv: fromEnv, token });
 
@@ -101,7 +100,7 @@ describe('AI clients: registry, presence, plan, credential forms', () => {
     await fs.writeFile(path.join(home, '.codex', 'config.toml'), '# mine\n[mcp_servers.renamed]\nurl = "u"\nbearer_token_env_var = "ONECLAW_AGENT_API_KEY"\n\n[mcp_servers.other]\ncommand = "true"\n');
     await fs.mkdir(path.join(home, '.continue'));
     await fs.writeFile(path.join(home, '.continue', 'config.yaml'), 'mcpServers:\n  - name: old-1claw\n    url: u\n    requestOptions:\n      headers:\n        Authorization: Bearer ${{ secrets.ONECLAW_AGENT_API_KEY }}\n  - name: other\n    command: "true"\n');
-    const cleanup = new KnownClientsCleanup({ env: {}, home, serverName: '1claw', style: 'fresh', cliSource: cliBundle, logger: silentLogger, claudeBinary: null, node: testNode }, ['1claw']);
+    const cleanup = new KnownClientsCleanup(testClientContext(home), ['1claw']);
     const { removed, problems } = await cleanup.removeEverywhere([]);
     assert.deepEqual(problems, []);
     assert.equal(await fs.readFile(victim, 'utf8'), 'keep me', 'a file outside ~/.1claw was deleted');

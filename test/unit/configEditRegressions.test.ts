@@ -4,11 +4,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { findNodeAtLocation, parse, parseTree, type ParseError } from 'jsonc-parser';
-import { applyEntryEdit, InvalidConfigError, readEntry } from '../../src/mcp/jsonEdit';
+import { applyJsonEdit, readJsonEntry } from '../../src/mcp/edit/json';
+import { InvalidConfigError } from '../../src/mcp/edit/types';
 
 const entry = { url: 'https://mcp.1claw.xyz/mcp' };
-const set = (text: string, name = '1claw') => applyEntryEdit(text, { container: 'mcpServers', name, value: entry });
-const remove = (text: string, name = '1claw') => applyEntryEdit(text, { container: 'mcpServers', name, value: undefined });
+const set = (text: string, name = '1claw') => applyJsonEdit(text, { container: 'mcpServers', name, value: entry });
+const remove = (text: string, name = '1claw') => applyJsonEdit(text, { container: 'mcpServers', name, value: undefined });
 
 /** JSONC as VS Code reads it; throws on any parse error. */
 function jsonc(text: string): unknown {
@@ -67,7 +68,7 @@ describe('issue 15 regressions: pure JSON/JSONC edits', () => {
     const hidden = '// c\n{"__proto__": {"mcpServers": {"1claw": {"url":"https://mcp.1claw.xyz/mcp"}}}}';
     assert.deepEqual(ownEntry(set(hidden)), entry);
     assert.equal(remove('// c\n{"__proto__": {"mcpServers": {"1claw": 1}}}'), '// c\n{"__proto__": {"mcpServers": {"1claw": 1}}}');
-    assert.equal(readEntry('{"mcpServers":{}}', 'mcpServers', '__proto__'), undefined);
+    assert.equal(readJsonEntry('{"mcpServers":{}}', { container: 'mcpServers', name: '__proto__' }), undefined);
     assert.deepEqual(ownEntry(set('{"mcpServers":{}}', '__proto__'), '__proto__'), entry);
   });
 

@@ -8,7 +8,7 @@ import fsSync = require('node:fs');
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { editConfigEntry } from '../../src/mcp/configFile';
+import { editConfigEntry } from '../../src/mcp/edit/configFile';
 
 const entry = { url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': 'v' } };
 const edit = (value: unknown = entry) => ({ container: 'mcpServers', name: '1claw', value });
@@ -169,7 +169,7 @@ describe('issue 15 regressions: config files on disk', () => {
     this.timeout(20_000);
     const file = path.join(dir, 'mcp.json');
     execFileSync('mkfifo', [file]);
-    const module = path.join(__dirname, '..', '..', 'src', 'mcp', 'configFile.js');
+    const module = path.join(__dirname, '..', '..', 'src', 'mcp', 'edit', 'configFile.js');
     const script = `require(${JSON.stringify(module)}).editConfigEntry(${JSON.stringify(file)}, { container: 'mcpServers', name: '1claw', value: {} }, { holdsCredential: false }).then((o) => process.stdout.write(JSON.stringify(o)))`;
     const started = Date.now();
     const result = await new Promise<{ stdout: string; error?: Error }>((resolve) => {

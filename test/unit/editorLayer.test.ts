@@ -14,6 +14,7 @@ import { until, waitFor } from '../support/waitFor';
 import { fakeExtensionContext } from '../support/fakeContext';
 import * as stub from '../support/vscode-stub';
 import { setEnvironment } from '../support/environment';
+import { COMMANDS, CONTEXT, MCP_PROVIDER_ID, VIEWS, type CommandId } from '../../src/views/ids';
 
 const { __stub, __reset } = stub;
 
@@ -49,8 +50,8 @@ describe('editor layer (vscode stub) against the emulator', function () {
   }
 
   const statusText = () => String(__stub.statusBarItems[0]?.text ?? '');
-  const tree = () => __stub.treeViews.get('oneclaw.vaults')!.provider as { getChildren(n?: TreeNode): Promise<TreeNode[]>; getTreeItem(n: TreeNode): { label: string; description?: string; contextValue?: string; tooltip?: unknown } };
-  const run = (command: string, ...args: unknown[]) => stub.commands.executeCommand(command, ...args);
+  const tree = () => __stub.treeViews.get(VIEWS.vaults)!.provider as { getChildren(n?: TreeNode): Promise<TreeNode[]>; getTreeItem(n: TreeNode): { label: string; description?: string; contextValue?: string; tooltip?: unknown } };
+  const run = (command: CommandId, ...args: unknown[]) => stub.commands.executeCommand(command, ...args);
   const connected = (a: Activation) => until(() => a.api.state === 'connected', 10_000, 'connected');
 
   before(async () => {
@@ -75,12 +76,12 @@ describe('editor layer (vscode stub) against the emulator', function () {
     const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId }, withClaude);
     await connected(a);
     assert.equal(statusText(), `$(shield) 1Claw: ${demo.vaultName}`);
-    assert.equal(__stub.context.get('oneclaw.state'), 'connected');
-    assert.equal(__stub.context.get('oneclaw.configured'), true);
-    assert.equal(__stub.context.get('oneclaw.connected'), true);
+    assert.equal(__stub.context.get(CONTEXT.state), 'connected');
+    assert.equal(__stub.context.get(CONTEXT.configured), true);
+    assert.equal(__stub.context.get(CONTEXT.connected), true);
     await until(() => a.api.mcpClients.length === 2, 5_000, 'MCP registrations');
     assert.deepEqual(a.api.mcpClients.sort(), ['Claude Code', 'VS Code']);
-    const provider = __stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): Array<{ headers: Record<string, string> }> };
+    const provider = __stub.mcpProviders.get(MCP_PROVIDER_ID) as { provideMcpServerDefinitions(): Array<{ headers: Record<string, string> }> };
     assert.equal(provider.provideMcpServerDefinitions()[0]!.headers['X-Vault-ID'], demo.vaultId);
     assert.ok((await fs.stat(path.join(a.home, '.claude.json'))).isFile());
   });
@@ -119,16 +120,19 @@ describe('editor layer (vscode stub) against the emulator', function () {
 
     // Walk everything that is rendered and look for secret values.
     const rendered: string[] = [];
+    const secretRows: string[] = [];
     const walk = async (node?: TreeNode) => {
       for (const child of await tree().getChildren(node)) {
         const ti = tree().getTreeItem(child);
         rendered.push(JSON.stringify({ label: ti.label, description: ti.description, tooltip: ti.tooltip }));
+        if (child.kind === 'secret') secretRows.push(child.path);
         if (child.kind !== 'secret' && child.kind !== 'message') await walk(child);
       }
     };
     await walk();
     const text = rendered.join('\n');
-    assert.ok(text.includes('db/staging/password') || text.includes('staging'));
+    // The scan below covers every secret row, down to the deepest.
+    for (const leaf of ['api-keys/stripe', 'db/prod/password', 'db/staging/password']) assert.ok(secretRows.includes(leaf), `the walk never reached ${leaf}: ${secretRows.join(', ')}`);
     assert.deepEqual(emulator.canaries().filter((c) => text.includes(c)), []);
   });
 
@@ -140,26 +144,26 @@ describe('editor layer (vscode stub) against the emulator', function () {
     const prod = (await tree().getChildren(db)).find((n) => n.kind === 'folder' && n.name === 'prod')!;
     const password = (await tree().getChildren(prod)).find((n) => n.kind === 'secret' && n.path === 'db/prod/password')!;
 
-    await run('oneclaw.copyPath', password);
+    await run(COMMANDS.copyPath, password);
     assert.equal(__stub.clipboard, 'db/prod/password');
-    await run('oneclaw.copyPath', db);
+    await run(COMMANDS.copyPath, db);
     assert.equal(__stub.clipboard, 'db/');
-    await run('oneclaw.copyMcpReference', password);
+    await run(COMMANDS.copyMcpReference, password);
     assert.match(__stub.clipboard, /1Claw MCP server .* `db\/prod\/password` .* "coder-workspace"/);
-    await run('oneclaw.copyMcpConfig');
+    await run(COMMANDS.copyMcpConfig);
     const config: string = __stub.clipboard;
     assert.ok(!config.includes(demo.agentKey) && config.includes('${ONECLAW_AGENT_API_KEY}'));
 
     __stub.inputBoxAnswers.push('db/');
-    await run('oneclaw.filter');
-    assert.equal(__stub.context.get('oneclaw.filtered'), true);
+    await run(COMMANDS.filter);
+    assert.equal(__stub.context.get(CONTEXT.filtered), true);
     const filtered = await tree().getChildren((await tree().getChildren())[0]!);
     assert.deepEqual(filtered.map((n) => (n.kind === 'folder' ? n.name : '?')), ['db']);
-    await run('oneclaw.clearFilter');
-    assert.equal(__stub.context.get('oneclaw.filtered'), false);
+    await run(COMMANDS.clearFilter);
+    assert.equal(__stub.context.get(CONTEXT.filtered), false);
 
     emulator.addSecret(demo.vaultId, 'fresh/just-added', 'CANARY-fresh-value-0000000001', { type: 'api_key' });
-    await run('oneclaw.refresh');
+    await run(COMMANDS.refresh);
     const refreshed = await tree().getChildren((await tree().getChildren())[0]!);
     assert.ok(refreshed.some((n) => n.kind === 'folder' && n.name === 'fresh'), 'refresh did not show the new secret');
   });
@@ -188,16 +192,16 @@ describe('editor layer (vscode stub) against the emulator', function () {
     const a = await activate({}, withClaude);
     await until(() => a.api.state === 'notConfigured', 5_000, 'notConfigured');
     assert.equal(statusText(), '$(key) 1Claw: Set up');
-    assert.equal(__stub.context.get('oneclaw.configured'), false);
+    assert.equal(__stub.context.get(CONTEXT.configured), false);
 
     __stub.inputBoxAnswers.push(demo.agentKey);
-    await run('oneclaw.bootstrap');
+    await run(COMMANDS.bootstrap);
     assert.match(__stub.inputBoxes[0]!.validationMessage, /must be a human key starting with 1ck_, but it is an agent key/);
     assert.equal(a.api.state, 'notConfigured', 'a rejected key must not start a bootstrap');
     __stub.inputBoxes.length = 0;
 
     __stub.inputBoxAnswers.push(demo.humanKey);
-    await run('oneclaw.bootstrap');
+    await run(COMMANDS.bootstrap);
     await connected(a);
     assert.match(__stub.messages.at(-1)!.text, /1Claw is set up: agent ".*" has read access to "\*\*"/);
     const box = __stub.inputBoxes[0]!;
@@ -208,7 +212,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
 
     __stub.messageAnswers.push('Revoke and Delete Agent…');
     __stub.inputBoxAnswers.push(demo.humanKey);
-    await run('oneclaw.revoke');
+    await run(COMMANDS.revoke);
     assert.equal(a.api.state, 'revoked');
     assert.equal(statusText(), '$(circle-slash) 1Claw: Revoked');
     assert.match(__stub.messages.at(-1)!.text, /access revoked: the current token was revoked, the agent was deleted/);
@@ -218,12 +222,21 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.deepEqual(claude.mcpServers, {});
   });
 
-  it('does nothing when the revoke confirmation is dismissed', async () => {
-    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId });
+  it('does nothing when the revoke confirmation is dismissed: no request reaches 1Claw, nothing is removed', async () => {
+    const a = await activate({ ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId }, withClaude);
     await connected(a);
+    await until(() => a.api.mcpClients.includes('Claude Code'), 5_000, 'Claude Code registered');
+    const claudeBefore = await fs.readFile(path.join(a.home, '.claude.json'), 'utf8');
+    const sent = emulator.requestLog().length;
     __stub.messageAnswers.push(undefined);
-    await run('oneclaw.revoke');
+    await run(COMMANDS.revoke);
+    assert.ok(__stub.messages.some((m) => m.modal && /^Revoke this workspace's 1Claw access\?/.test(m.text)), 'the confirmation was not asked');
+    // What a revoke sends: token revocations and agent deletions (DELETE), a human key's exchange.
+    const revoking = emulator.requestLog().slice(sent).filter((e) => e.method === 'DELETE' || e.route === 'POST /v1/auth/api-key-token');
+    assert.deepEqual(revoking.map((e) => `${e.method} ${e.route}`), [], 'a revoke reached 1Claw although the dialog was dismissed');
     assert.equal(a.api.state, 'connected');
+    assert.equal(await fs.readFile(path.join(a.home, '.claude.json'), 'utf8'), claudeBefore, 'the MCP entry changed');
+    assert.deepEqual(JSON.parse(await fs.readFile(path.join(a.home, '.1claw', 'revoked.json'), 'utf8').catch(() => '{"revoked":[]}')).revoked, [], 'the key was remembered as revoked');
   });
 
   it('shows an actionable error for a bad variable, naming it', async () => {
@@ -247,8 +260,8 @@ describe('editor layer (vscode stub) against the emulator', function () {
       const entry = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'];
       assert.equal(entry.headers.Authorization, 'Bearer ${env:ONECLAW_AGENT_API_KEY}');
       assert.deepEqual(registered, [], 'Cursor\'s API must not be used: it cannot authenticate');
-      assert.equal((__stub.mcpProviders.get('oneclaw.mcp') as { provideMcpServerDefinitions(): unknown[] }).provideMcpServerDefinitions().length, 0, 'the VS Code provider must stay empty in Cursor');
-      await run('oneclaw.disconnectMcp');
+      assert.equal((__stub.mcpProviders.get(MCP_PROVIDER_ID) as { provideMcpServerDefinitions(): unknown[] }).provideMcpServerDefinitions().length, 0, 'the VS Code provider must stay empty in Cursor');
+      await run(COMMANDS.disconnectMcp);
       assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'], undefined);
     } finally {
       delete (stub as unknown as { cursor?: unknown }).cursor;
@@ -266,7 +279,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     const first = JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'].headers.Authorization as string;
     assert.match(first, /^Bearer eyJ/);
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
-    await run('oneclaw.refresh');
+    await run(COMMANDS.refresh);
     await waitFor('renewal on refresh', async () => JSON.parse(await fs.readFile(file, 'utf8')).mcpServers['1claw'].headers.Authorization !== first, 5_000);
   });
 
@@ -282,7 +295,7 @@ describe('editor layer (vscode stub) against the emulator', function () {
     for (const absent of ['.gemini', '.copilot', '.cursor', '.kiro', '.continue', path.join('.config', 'opencode'), path.join('.config', 'zed'), '.codeium', '.claude']) {
       assert.equal(await fs.stat(path.join(a.home, absent)).then(() => true, () => false), false, `created ${absent} for an absent client`);
     }
-    const view = __stub.treeViews.get('oneclaw.mcpClients')!.provider as { getChildren(): Array<{ id: string; state: string }>; getTreeItem(r: unknown): { label: string; description: string; contextValue: string; tooltip: string } };
+    const view = __stub.treeViews.get(VIEWS.mcpClients)!.provider as { getChildren(): Array<{ id: string; state: string }>; getTreeItem(r: unknown): { label: string; description: string; contextValue: string; tooltip: string } };
     const rows = view.getChildren();
     assert.equal(rows.length, 14);
     const byId = Object.fromEntries(rows.map((r) => [r.id, view.getTreeItem(r)]));
@@ -295,12 +308,12 @@ describe('editor layer (vscode stub) against the emulator', function () {
     assert.match(tooltip, /Not present: .*Gemini CLI/);
 
     // Register one absent client on request: it is turned on ("always") and written.
-    await run('oneclaw.mcpClients.register', rows.find((r) => r.id === 'gemini'));
+    await run(COMMANDS.registerClient, rows.find((r) => r.id === 'gemini'));
     assert.deepEqual(__stub.config['oneclaw.mcp.clients'], { gemini: 'always' });
     const gemini = JSON.parse(await fs.readFile(path.join(a.home, '.gemini', 'settings.json'), 'utf8'));
     assert.equal(gemini.mcpServers['1claw'].headers.Authorization, 'Bearer ${ONECLAW_AGENT_API_KEY}');
     // Remove one: turned off ("never"), entry gone, the user's settings kept.
-    await run('oneclaw.mcpClients.remove', rows.find((r) => r.id === 'qwen'));
+    await run(COMMANDS.removeClient, rows.find((r) => r.id === 'qwen'));
     const qwen = JSON.parse(await fs.readFile(path.join(a.home, '.qwen', 'settings.json'), 'utf8'));
     assert.equal(qwen.mcpServers?.['1claw'], undefined);
     assert.deepEqual(qwen.ui, { theme: 'Default' });

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { bigClaudeJson } from '../support/fixtures';
-import { applyEntryEdit, detectFormatting, InvalidConfigError, readEntry } from '../../src/mcp/jsonEdit';
+import { applyJsonEdit, readJsonEntry } from '../../src/mcp/edit/json';
+import { detectFormatting } from '../../src/mcp/edit/jsonLayout';
+import { InvalidConfigError } from '../../src/mcp/edit/types';
 
 const entry = { type: 'http', url: 'https://mcp.1claw.xyz/mcp', headers: { 'X-Vault-ID': 'v-1' } };
-const set = (text: string, value: unknown = entry, name = '1claw') => applyEntryEdit(text, { container: 'mcpServers', name, value });
-const remove = (text: string) => applyEntryEdit(text, { container: 'mcpServers', name: '1claw', value: undefined });
+const set = (text: string, value: unknown = entry, name = '1claw') => applyJsonEdit(text, { container: 'mcpServers', name, value });
+const remove = (text: string) => applyJsonEdit(text, { container: 'mcpServers', name: '1claw', value: undefined });
 
 /** The text outside [start, end) of `after` equals the text outside the same region of `before`. */
 function onlyRegionChanged(before: string, after: string): boolean {
@@ -47,7 +49,7 @@ describe('JSON config entry edits', () => {
     assert.deepEqual(JSON.parse(set('  { }  ')), { mcpServers: { '1claw': entry } });
     const jsonc = set('{\n  "x": 1 // trailing comment\n}');
     assert.ok(jsonc.includes('// trailing comment'));
-    assert.deepEqual(readEntry(jsonc, 'mcpServers', '1claw'), entry);
+    assert.deepEqual(readJsonEntry(jsonc, { container: 'mcpServers', name: '1claw' }), entry);
   });
 
   it('replaces a stale entry of ours and is idempotent (same bytes on a second run)', () => {
@@ -62,7 +64,7 @@ describe('JSON config entry edits', () => {
     const before = '{\n  // my servers\n  "mcpServers": {\n    "other": { "url": "o" }, // keep me\n  },\n  /* block */ "x": 1,\n}\n';
     const after = set(before);
     for (const kept of ['// my servers', '// keep me', '/* block */', '"other": { "url": "o" }', '"x": 1,\n}']) assert.ok(after.includes(kept), `lost ${kept}`);
-    assert.deepEqual(readEntry(after, 'mcpServers', '1claw'), entry);
+    assert.deepEqual(readJsonEntry(after, { container: 'mcpServers', name: '1claw' }), entry);
     assert.ok(!remove(after).includes('"1claw"'));
     assert.ok(remove(after).includes('// keep me'));
   });
@@ -75,7 +77,7 @@ describe('JSON config entry edits', () => {
     const bom = `\uFEFF${JSON.stringify({ mcpServers: {} })}`;
     const withBom = set(bom);
     assert.ok(withBom.startsWith('\uFEFF'));
-    assert.deepEqual(readEntry(withBom, 'mcpServers', '1claw'), entry);
+    assert.deepEqual(readJsonEntry(withBom, { container: 'mcpServers', name: '1claw' }), entry);
     assert.deepEqual(detectFormatting('{\n    "a": 1\n}'), { unit: '    ', eol: '\n', pretty: true });
   });
 
@@ -88,7 +90,7 @@ describe('JSON config entry edits', () => {
   it('stores tokens with special characters exactly', () => {
     const tricky = { url: 'https://m/mcp?a=1&b="2"', headers: { Authorization: 'Bearer a\\b"c\u2028d/é\n', 'X-Vault-ID': '\u{1F511}' } };
     const after = set('{}', tricky);
-    assert.deepEqual(readEntry(after, 'mcpServers', '1claw'), tricky);
+    assert.deepEqual(readJsonEntry(after, { container: 'mcpServers', name: '1claw' }), tricky);
   });
 
   it('removes only our entry', () => {

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { __reset, __stub } from '../support/vscode-stub';
 import { fakeExtensionContext, repoRoot } from '../support/fakeContext';
 import { setEnvironment } from '../support/environment';
+import { whenKeys } from '../support/whenClause';
+import { COMMANDS, CONTEXT, MCP_PROVIDER_ID, VIEWS } from '../../src/views/ids';
 
 interface Manifest {
   main: string;
@@ -21,7 +23,7 @@ interface Manifest {
     commands: Array<{ command: string; title: string; category: string; icon: string }>;
     menus: Record<string, Array<{ command: string; when?: string }>>;
     viewsWelcome: Array<{ view: string; contents: string; when: string }>;
-    views: Record<string, Array<{ id: string }>>;
+    views: Record<string, Array<{ id: string; when?: string }>>;
     viewsContainers: { activitybar: Array<{ id: string; icon: string }> };
     configuration: { properties: Record<string, { markdownDescription?: string; scope?: string }> };
     mcpServerDefinitionProviders: Array<{ id: string }>;
@@ -82,9 +84,11 @@ describe('manifest ↔ activation', () => {
     assert.ok(contributed.includes(item.command), `status bar command ${item.command} is not contributed`);
   });
 
-  it('sets the state context key at activation', () => {
-    assert.ok(__stub.context.has('oneclaw.state'), 'oneclaw.state not set');
-    assert.equal(typeof __stub.context.get('oneclaw.configured'), 'boolean');
+  it('sets every context key at activation, and only those', () => {
+    const set = [...__stub.context.keys()].sort();
+    assert.deepEqual(set, Object.values(CONTEXT).sort(), 'the context keys set at activation are exactly CONTEXT');
+    assert.equal(__stub.context.get(CONTEXT.state), 'notConfigured');
+    assert.equal(__stub.context.get(CONTEXT.configured), false);
   });
 
   it('unregisters every command on deactivate', () => {
@@ -96,6 +100,52 @@ describe('manifest ↔ activation', () => {
     extension.deactivate();
     assert.equal(__stub.commands.size, 0, `left registered after deactivate: ${[...__stub.commands.keys()].join(', ')}`);
     extension.activate(fakeExtensionContext().context);
+  });
+});
+
+describe('manifest ↔ typed ids (src/views/ids.ts)', () => {
+  const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+  const { menus, views, viewsWelcome } = manifest.contributes;
+  const clauses = [
+    ...Object.values(menus).flatMap((items) => items.map((m) => m.when)),
+    ...Object.values(views).flatMap((list) => list.map((v) => v.when)),
+    ...viewsWelcome.map((w) => w.when),
+  ].filter((w): w is string => w !== undefined);
+
+  it('names exactly the contributed commands in COMMANDS', () => {
+    assert.deepEqual(sorted(Object.values(COMMANDS)), contributed);
+  });
+
+  it('names exactly the contributed views in VIEWS, and the MCP provider', () => {
+    assert.deepEqual(sorted(Object.values(VIEWS)), sorted(Object.values(views).flatMap((list) => list.map((v) => v.id))));
+    assert.deepEqual(manifest.contributes.mcpServerDefinitionProviders.map((p) => p.id), [MCP_PROVIDER_ID]);
+  });
+
+  it('reads only CONTEXT keys (and the workbench\'s view/viewItem) in when clauses, and reads every CONTEXT key', () => {
+    const read = sorted(clauses.flatMap(whenKeys));
+    assert.deepEqual(read.filter((k) => k !== 'view' && k !== 'viewItem'), sorted(Object.values(CONTEXT)));
+    const named = sorted([...clauses.flatMap((w) => [...w.matchAll(/\bview == ([\w.]+)/g)].map((m) => m[1]!)), ...viewsWelcome.map((w) => w.view)]);
+    const unknown = named.filter((v) => !Object.values<string>(VIEWS).includes(v));
+    assert.deepEqual(unknown, [], 'when clauses and welcome views name only VIEWS');
+  });
+
+  it('spells no command id, view id or context key as a literal outside src/views/ids.ts', () => {
+    const ids = new Set<string>([...Object.values(COMMANDS), ...Object.values(VIEWS), ...Object.values(CONTEXT)]);
+    const literals: string[] = [];
+    const scan = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) scan(file);
+        else if (entry.name.endsWith('.ts') && file !== path.join(repoRoot, 'src', 'views', 'ids.ts')) {
+          for (const [, literal] of fs.readFileSync(file, 'utf8').matchAll(/['"](oneclaw\.[\w.]+)['"]/g)) {
+            if (ids.has(literal!)) literals.push(`${path.relative(repoRoot, file)}: ${literal}`);
+          }
+        }
+      }
+    };
+    scan(path.join(repoRoot, 'src'));
+    scan(path.join(repoRoot, 'test'));
+    assert.deepEqual(literals, [], 'use COMMANDS / VIEWS / CONTEXT from src/views/ids.ts');
   });
 });
 
@@ -128,8 +178,8 @@ describe('manifest shape', () => {
 
   it('gates palette entries with when clauses and hides tree-only commands', () => {
     const palette = new Map(manifest.contributes.menus.commandPalette!.map((m) => [m.command, m.when]));
-    for (const c of ['oneclaw.copyPath', 'oneclaw.copyMcpReference', 'oneclaw.showSecretMetadata']) assert.equal(palette.get(c), 'false');
-    assert.equal(palette.get('oneclaw.bootstrap'), '!oneclaw.configured');
+    for (const c of [COMMANDS.copyPath, COMMANDS.copyMcpReference, COMMANDS.showSecretMetadata]) assert.equal(palette.get(c), 'false');
+    assert.equal(palette.get(COMMANDS.bootstrap), '!oneclaw.configured');
   });
 
   it('documents every setting with markdownDescription and keeps connection settings machine-scoped', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { containsCredential, forgetSecret, redact, registerSecret } from '../../src/util/redact';
+import { forgetSecret, redact, registerSecret } from '../../src/util/redact';
 import { createLogger, describeError } from '../../src/util/log';
 import { ApiError, NetworkError } from '../../src/api/errors';
 
@@ -23,11 +23,10 @@ describe('redact', () => {
     registerSecret('plain-secret-without-prefix');
     try {
       assert.equal(redact('x plain-secret-without-prefix y'), 'x [redacted] y');
-      assert.ok(containsCredential('plain-secret-without-prefix'));
     } finally {
       forgetSecret('plain-secret-without-prefix');
     }
-    assert.ok(!containsCredential('plain-secret-without-prefix'));
+    assert.equal(redact('x plain-secret-without-prefix y'), 'x plain-secret-without-prefix y', 'a forgotten value is printed again');
   });
 
   it('a registered JWT sharing its header and payload start with another JWT does not stop that one being redacted whole', () => {
@@ -44,7 +43,6 @@ describe('redact', () => {
   it('leaves ordinary text alone', () => {
     const text = 'Vault coder-workspace (3f2b…) has 12 secrets; policy ** read';
     assert.equal(redact(text), text);
-    assert.ok(!containsCredential(text));
   });
 
   it('is applied by the logger and by every error the client raises', () => {

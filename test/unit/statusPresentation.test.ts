@@ -1,30 +1,33 @@
 import * as assert from 'node:assert/strict';
 import type { ConnectionState, Session } from '../../src/credentials/state';
 import { countdown, presentStatus } from '../../src/views/statusPresentation';
+import { COMMANDS } from '../../src/views/ids';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const session: Session = { vaultId: '11111111-2222-4333-8444-555555555555', vaultName: 'coder-workspace', agentId: '99999999-2222-4333-8444-555555555555', agentName: 'coder-alice-dev', source: 'environment', expiresAt: NOW + 42 * 60_000, lastRefresh: NOW - 60_000 };
 const ctx = { now: NOW, mcpClients: ['code-server', 'Claude Code'] };
 
 describe('status bar presentation', () => {
-  const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined]> = [
+  // Each state: the item's text, what a click runs, its colour, and a tooltip that says the state
+  // (with the server's words where there are any) and what the click does.
+  const cases: Array<[ConnectionState, RegExp, string, 'warning' | 'error' | undefined, RegExp]> = [
     // Device sign-in is the first choice, as in the welcome view (no key typed).
-    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, 'oneclaw.signIn', undefined],
-    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, 'oneclaw.showLog', undefined],
-    [{ kind: 'connecting', source: 'environment' }, /Connecting/, 'oneclaw.showLog', undefined],
-    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, 'oneclaw.showTokenStatus', undefined],
-    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, 'oneclaw.showTokenStatus', undefined],
-    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, 'oneclaw.showTokenStatus', 'warning'],
-    [{ kind: 'revoked', message: 'refused' }, /Revoked/, 'oneclaw.rebootstrap', 'error'],
-    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, 'oneclaw.showTokenStatus', 'error'],
+    [{ kind: 'notConfigured' }, /^\$\(key\) 1Claw: Set up$/, COMMANDS.signIn, undefined, /^\*\*1Claw is not set up for this workspace\.\*\*\n\nClick to sign in in your browser/],
+    [{ kind: 'bootstrapping', step: 'create agent' }, /Bootstrapping/, COMMANDS.showLog, undefined, /^\*\*Creating the workspace agent\*\* — step: create agent\.$/],
+    [{ kind: 'connecting', source: 'environment' }, /Connecting/, COMMANDS.showLog, undefined, /^\*\*Connecting to 1Claw\*\* — exchanging the agent key for a token\.$/],
+    [{ kind: 'connected', session }, /^\$\(shield\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined, /^\*\*1Claw: connected\*\* {2}\n/],
+    [{ kind: 'refreshing', session }, /^\$\(sync~spin\) 1Claw: coder-workspace$/, COMMANDS.showTokenStatus, undefined, /^\*\*1Claw: connected\*\* \(renewing token…\) {2}\n/],
+    [{ kind: 'offline', retryAt: NOW + 30_000, error: 'ECONNREFUSED', lastGood: session }, /Offline, retrying in 30 s/, COMMANDS.showTokenStatus, 'warning', /^\*\*1Claw is unreachable\.\*\* ECONNREFUSED\n\nNext attempt at [\s\S]*\n\nClick for details\.$/],
+    [{ kind: 'revoked', message: 'refused' }, /Revoked/, COMMANDS.rebootstrap, 'error', /^\*\*Access revoked\.\*\* refused\n\nClick to re-bootstrap\.$/],
+    [{ kind: 'error', message: 'bad URL', nextStep: 'fix it' }, /Error/, COMMANDS.showTokenStatus, 'error', /^\*\*1Claw could not connect\.\*\* bad URL\n\nNext step: fix it\n\nClick for details\.$/],
   ];
-  for (const [state, text, command, background] of cases) {
-    it(`shows ${state.kind}: text, click action and colour`, () => {
+  for (const [state, text, command, background, tooltip] of cases) {
+    it(`shows ${state.kind}: text, click action, colour and a tooltip that says what is happening`, () => {
       const view = presentStatus(state, ctx);
       assert.match(view.text, text);
       assert.equal(view.command, command);
       assert.equal(view.background, background);
-      assert.ok(view.tooltip.length > 10);
+      assert.match(view.tooltip, tooltip);
     });
   }
 

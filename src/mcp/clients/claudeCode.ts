@@ -12,11 +12,11 @@ import { keyFingerprint } from '../../credentials/agentRecord';
 import { oneClawHome, type OneClawHome } from '../../credentials/home';
 import { headersLine, writeTokenCache } from '../../credentials/tokenCache';
 import { readTextFile } from '../../util/files';
-import { editConfigEntry, type ConfigEditOutcome } from '../configFile';
+import { editConfigEntry, type ConfigEditOutcome } from '../edit/configFile';
+import { readJsonEntry } from '../edit/json';
 import { claudeCodeEntry } from '../entries';
 import { installHeadersHelper, removeHeadersHelper } from '../helper/install';
 import { readRegistration } from '../helper/registration';
-import { readEntry } from '../jsonEdit';
 import type { McpConnection, McpRegistrar, RegistrationResult } from '../registrar';
 import { claudeAddJson, claudeRemove, findClaude, type ClaudeCli } from './claudeCli';
 import type { ClientContext, KnownClient } from './client';
@@ -97,7 +97,7 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
 
   private async currentEntry(): Promise<unknown> {
     try {
-      return readEntry((await readTextFile(this.configPath, 32 * 1024 * 1024)).text, 'mcpServers', this.options.serverName);
+      return readJsonEntry((await readTextFile(this.configPath, 32 * 1024 * 1024)).text, { container: 'mcpServers', name: this.options.serverName });
     } catch {
       return undefined;
     }

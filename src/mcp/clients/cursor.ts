@@ -6,9 +6,7 @@
  */
 import * as path from 'node:path';
 import { VAULT_HEADER } from '../entries';
-import type { CredentialStyle } from '../../settings';
-import { silentLogger } from '../../util/log';
-import { bearer, fileClient, FileClientRegistrar, type FileClientSpec } from './fileClient';
+import { bearer, fileClient, type FileClientSpec } from './fileClient';
 
 export function cursorConfigPath(home: string): string {
   return path.join(home, '.cursor', 'mcp.json');
@@ -27,10 +25,3 @@ const cursorSpec: FileClientSpec = {
 };
 
 export const cursorClient = fileClient(cursorSpec);
-
-/** The earlier constructor, kept for callers that build Cursor's registrar directly (the editor renews its token). */
-export class CursorFileRegistrar extends FileClientRegistrar {
-  constructor(options: { home: string; serverName: string; style: CredentialStyle; env?: Record<string, string | undefined> }) {
-    super(cursorSpec, { env: options.env ?? {}, home: options.home, serverName: options.serverName, style: options.style, cliSource: '', logger: silentLogger, renewsTokens: true });
-  }
-}

@@ -28,6 +28,7 @@ import {
   withTimeout,
   type OneClawApi,
 } from './support';
+import { COMMANDS } from '../../../src/views/ids';
 
 interface McpSeen {
   at: number;
@@ -136,18 +137,18 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     this.timeout(60_000);
     try {
       await admin('POST', '/quota', { quota: { limit: 1000, used: 850 } });
-      await vscode.commands.executeCommand('oneclaw.refresh');
+      await vscode.commands.executeCommand(COMMANDS.refresh);
       const warning = await checkpoint<{ status: string; tooltip: string; links: string[] }>('quota', { expect: 'quota 85 %', tooltipHas: 'Quota:', shot: 'quota-warning' });
       assert.match(warning.tooltip, /850 of 1,000 requests this month/);
       assert.ok(warning.links.some((l) => /\/settings\/billing$/.test(l)), `links: ${warning.links.join(', ')}`);
       await admin('POST', '/quota', { quota: { limit: 1000, used: 1000, creditBalanceCents: 0 } });
-      await vscode.commands.executeCommand('oneclaw.refresh');
+      await vscode.commands.executeCommand(COMMANDS.refresh);
       const used = await checkpoint<{ status: string; tooltip: string; links: string[] }>('quota', { expect: 'Quota used up', tooltipHas: 'quota is used up', shot: 'quota-used-up' });
       assert.match(used.tooltip, /402 Payment Required/);
       assert.equal(api.state, 'connected', 'the connection itself stays up');
     } finally {
       await admin('POST', '/quota', { quota: { limit: 1000, used: 0 } });
-      await vscode.commands.executeCommand('oneclaw.refresh');
+      await vscode.commands.executeCommand(COMMANDS.refresh);
       await admin('POST', '/quota', { quota: null });
     }
   });
@@ -165,7 +166,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
   });
 
   it('shows token status (state, vault, expiry) without a credential', async function () {
-    const shown = vscode.commands.executeCommand('oneclaw.showTokenStatus');
+    const shown = vscode.commands.executeCommand(COMMANDS.showTokenStatus);
     const result = await checkpoint<{ rows: string[] }>('token-status');
     await withTimeout('the token status quick pick to close', shown, 15_000);
     const text = result.rows.join('\n');
@@ -176,7 +177,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
   });
 
   it('copies an MCP configuration that names the key variable and holds no credential', async function () {
-    await vscode.commands.executeCommand('oneclaw.copyMcpConfig');
+    await vscode.commands.executeCommand(COMMANDS.copyMcpConfig);
     const text = await vscode.env.clipboard.readText();
     assert.match(text, /"X-Vault-ID": "[0-9a-f-]{36}"/);
     assert.ok(text.includes(vaultId));
@@ -186,7 +187,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
   });
 
   it('shows its log in the Output view', async function () {
-    await vscode.commands.executeCommand('oneclaw.showLog');
+    await vscode.commands.executeCommand(COMMANDS.showLog);
     const result = await checkpoint<{ lines: string[] }>('output');
     assert.ok(result.lines.some((line) => /1Claw .* starting in code-server/.test(line)), `output lines: ${result.lines.slice(0, 5).join(' / ')}`);
   });
@@ -222,7 +223,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
   it('renews its token by itself under a short TTL, and the MCP server gets the new one', async function () {
     this.timeout(90_000);
     await admin('POST', '/ttl', { seconds: 12, agent_id: agentId });
-    await vscode.commands.executeCommand('oneclaw.refresh'); // takes a 12 s token now
+    await vscode.commands.executeCommand(COMMANDS.refresh); // takes a 12 s token now
     const exchangesBefore = (await stats()).byRoute[AGENT_TOKEN_ROUTE] ?? 0;
     const states = recordStates(api);
     const watchFrom = Date.now();
@@ -252,14 +253,14 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     assert.ok(typeof latest.claims?.exp === 'number' && typeof latest.claims?.iat === 'number' && latest.claims.exp - latest.claims.iat <= 12, 'a short-TTL token');
 
     await admin('POST', '/ttl', { seconds: 3600, agent_id: agentId });
-    await vscode.commands.executeCommand('oneclaw.refresh');
+    await vscode.commands.executeCommand(COMMANDS.refresh);
     assert.equal(api.state, 'connected');
   });
 
   it('shows a secret added on the server after Refresh', async function () {
     const secretPath = `api-keys/realhost-${randomBytes(3).toString('hex')}`;
     await admin('POST', '/secrets', { vault_id: vaultId, path: secretPath, value: `CANARY-realhost-added-${randomBytes(12).toString('hex')}`, type: 'api_key' });
-    await vscode.commands.executeCommand('oneclaw.refresh');
+    await vscode.commands.executeCommand(COMMANDS.refresh);
     const result = await checkpoint<{ found: boolean }>('after-add', { path: secretPath });
     assert.equal(result.found, true);
   });
@@ -288,7 +289,7 @@ describe('1Claw in a real VS Code extension host — agent key injected by the w
     let revoking: Thenable<unknown>;
     let typed: { passwordInput: boolean };
     try {
-      revoking = vscode.commands.executeCommand('oneclaw.revoke');
+      revoking = vscode.commands.executeCommand(COMMANDS.revoke);
       typed = await checkpoint<{ passwordInput: boolean }>('revoke-human-key');
     } finally {
       windowApi.showWarningMessage = original;

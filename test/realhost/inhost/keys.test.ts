@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi, admin, checkpoint, env, requestLog, stats, waitForState, withTimeout, type OneClawApi } from './support';
+import { COMMANDS } from '../../../src/views/ids';
 
 const AGENT_FILE = path.join(os.homedir(), '.1claw', 'agent.json');
 
@@ -35,7 +36,7 @@ describe('1Claw in a real VS Code extension host — an existing agent key, the 
 
   it('wrong prefix: the password box refuses a human key with the reason; nothing is sent or stored', async function () {
     const started = Date.now();
-    const running = vscode.commands.executeCommand('oneclaw.useAgentKey');
+    const running = vscode.commands.executeCommand(COMMANDS.useAgentKey);
     const box = await checkpoint<{ passwordInput: boolean; message: string }>('typed-wrong-prefix');
     await withTimeout('the command to end', running, 10_000);
     assert.equal(box.passwordInput, true);
@@ -45,7 +46,7 @@ describe('1Claw in a real VS Code extension host — an existing agent key, the 
   });
 
   it('revoked: 1Claw refuses the key of a deleted agent, and the message says what to do', async function () {
-    const running = vscode.commands.executeCommand('oneclaw.useAgentKey');
+    const running = vscode.commands.executeCommand(COMMANDS.useAgentKey);
     const shown = await checkpoint<{ error: string }>('typed-revoked-key');
     await withTimeout('the command to end', running, 15_000);
     assert.match(shown.error, /1Claw refused this agent key \(401: Invalid agent credentials\): it was revoked, deleted or deactivated, or it is mistyped\. Nothing was stored/);
@@ -55,7 +56,7 @@ describe('1Claw in a real VS Code extension host — an existing agent key, the 
 
   it('valid: checked with one exchange, stored 0600, connected — and the key is never shown', async function () {
     const started = Date.now();
-    const running = vscode.commands.executeCommand('oneclaw.useAgentKey');
+    const running = vscode.commands.executeCommand(COMMANDS.useAgentKey);
     await checkpoint('typed-agent-key');
     await withTimeout('the command to end', running, 20_000);
     await waitForState(api, (kind) => kind === 'connected', 'connected', 20_000);
@@ -98,14 +99,14 @@ describe('1Claw in a real VS Code extension host — an existing agent key, the 
 
   it('the audit view says plainly when 1Claw refuses agents the audit log', async function () {
     await admin('POST', '/switches', { auditRefusesAgents: true });
-    await vscode.commands.executeCommand('oneclaw.refreshAudit');
+    await vscode.commands.executeCommand(COMMANDS.refreshAudit);
     const view = await checkpoint<{ rows: string[] }>('audit-refused');
     assert.ok(view.rows.some((r) => r.startsWith('1Claw does not let this agent read the audit log (403')), view.rows.join(' / '));
     await admin('POST', '/switches', { auditRefusesAgents: false });
   });
 
   it('request access: the approval link and what happens next; the request waits at 1Claw', async function () {
-    void vscode.commands.executeCommand('oneclaw.requestAccess');
+    void vscode.commands.executeCommand(COMMANDS.requestAccess);
     const shown = await checkpoint<{ message: string }>('request-access');
     assert.match(shown.message, /Access requested\. Approval link: http:\/\/127\.0\.0\.1:\d+\/agents\/enroll\/approve\?id=[0-9a-f-]{36}\. Next: The owner of demo@1claw\.test gets Allow\/Deny links/);
     const enrollments = (await admin<{ enrollments: Array<{ name: string; status: string; human_email: string | null }> }>('GET', '/enrollments')).enrollments;

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activatedApi, admin, checkpoint, emulatorState, env, requestLog, sleep, stats, waitForState, withTimeout, type OneClawApi } from './support';
+import { COMMANDS } from '../../../src/views/ids';
 
 interface DeviceCodeView {
   user_code: string;
@@ -43,7 +44,7 @@ describe('1Claw in a real VS Code extension host — device sign-in, no key in t
   });
 
   it('cancel: the code is shown, Cancel stops the polling at once, nothing is created', async function () {
-    const running = vscode.commands.executeCommand('oneclaw.signIn');
+    const running = vscode.commands.executeCommand(COMMANDS.signIn);
     const shown = await checkpoint<{ code: string; progress: string }>('device-cancel');
     assert.match(shown.code, /^[B-Z]{4}-[B-Z]{4}$/);
     assert.match(shown.progress, new RegExp(`approve the code ${shown.code}`));
@@ -56,7 +57,7 @@ describe('1Claw in a real VS Code extension host — device sign-in, no key in t
   });
 
   it('deny: "Copy Code and Open Browser" copies the code and opens the page in a new tab; a denial is said plainly', async function () {
-    const running = vscode.commands.executeCommand('oneclaw.signIn');
+    const running = vscode.commands.executeCommand(COMMANDS.signIn);
     const opened = await checkpoint<{ code: string; openedUrl: string }>('device-copy-open');
     assert.equal(await vscode.env.clipboard.readText(), opened.code, 'the code is on the editor\'s clipboard');
     // code-server forwards a loopback address through its own port proxy (/proxy/<port>/); a real
@@ -75,7 +76,7 @@ describe('1Claw in a real VS Code extension host — device sign-in, no key in t
   it('expire: a code nobody approves ends with "expired"', async function () {
     await admin('POST', '/switches', { deviceCodeExpiresInSeconds: 4 });
     try {
-      const running = vscode.commands.executeCommand('oneclaw.signIn');
+      const running = vscode.commands.executeCommand(COMMANDS.signIn);
       await withTimeout('the sign-in to expire', running, 20_000);
     } finally {
       await admin('POST', '/switches', { deviceCodeExpiresInSeconds: 600 });
@@ -87,7 +88,7 @@ describe('1Claw in a real VS Code extension host — device sign-in, no key in t
 
   it('approve: the workspace is bootstrapped with the session, which is revoked; no key was ever typed', async function () {
     const started = Date.now();
-    const running = vscode.commands.executeCommand('oneclaw.signIn');
+    const running = vscode.commands.executeCommand(COMMANDS.signIn);
     const { code } = await checkpoint<{ code: string }>('device-waiting');
     await admin('POST', '/device/approve', { user_code: code });
     await withTimeout('the sign-in and bootstrap to finish', running, 45_000);

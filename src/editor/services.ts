@@ -111,8 +111,17 @@ export class Services implements vscode.Disposable {
     this.clientsView = this.store.add(new McpClientsView(clientsSource));
     this.store.add(vscode.window.createTreeView(VIEWS.mcpClients, { treeDataProvider: this.clientsView }));
     this.store.add(this.coordinator.onDidChange(() => this.clientsView.refresh()));
+    // The tooltip's client lines are taken when registrations change, not at every paint: finding
+    // fourteen clients on PATH costs milliseconds, too much for activate() and a per-second countdown.
+    let clientLines: string[] = [];
     const statusBar = this.store.add(
-      new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl, mcpClientLines: () => clientSummaryLines(this.clientsView.rows()) }),
+      new StatusBar(() => this.coordinator.registeredLabels, { quota: () => this.access.quota.notice, dashboardUrl: () => readSettings().dashboardUrl, mcpClientLines: () => clientLines }),
+    );
+    this.store.add(
+      this.coordinator.onDidChange(() => {
+        clientLines = clientSummaryLines(this.clientsView.rows());
+        statusBar.render();
+      }),
     );
     const filterChanged = () => {
       contextKeys.set(CONTEXT.filtered, this.tree.filter !== '');

@@ -5,44 +5,35 @@
  * starts afresh; nothing is asked on the idle path.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ownPoliciesOf } from '../../src/credentials/ownPolicies';
-import { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
+import type { WorkspaceAccess } from '../../src/credentials/workspaceAccess';
 import { AccessViewProvider } from '../../src/editor/accessView';
 import { VaultTreeProvider } from '../../src/editor/vaultTree';
-import { DEFAULT_SETTINGS } from '../../src/settings';
 import { startEmulator, type Emulator } from '../emulator';
 import { call, humanToken } from '../emulator/testing';
 import { FakeClock } from '../support/fakeClock';
-import { settled } from '../support/waitFor';
-import { MemorySecrets, noCleanup } from '../support/fakeContext';
+import { TestWorkspaces, started } from '../support/workspaces';
 import '../support/register-vscode-stub';
 
 describe("the agent's own policies: one cache for the vault tree and the Access view", function () {
   this.timeout(30_000);
   let emulator: Emulator;
   let demo: NonNullable<Emulator['demo']>;
-  let home: string;
   let access: WorkspaceAccess;
-  let clock: FakeClock;
+  const workspaces = new TestWorkspaces(() => emulator, undefined, 'oneclaw-policies-');
 
   const policyListings = () => emulator.requestLog().filter((e) => e.route === 'GET /v1/vaults/{vault_id}/policies').length;
 
   beforeEach(async () => {
     emulator = await startEmulator({ seed: 'demo', agentTokenTtlSeconds: 900 });
     demo = emulator.demo!;
-    home = await fs.mkdtemp(path.join(os.tmpdir(), 'oneclaw-policies-'));
-    clock = new FakeClock(Date.now());
-    access = new WorkspaceAccess({ env: { ONECLAW_BASE_URL: emulator.url, ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_AGENT_ID: demo.agentId }, home, secrets: new MemorySecrets(), settings: () => DEFAULT_SETTINGS, cleanup: () => noCleanup, clock });
-    await access.start();
-    assert.equal((await settled(access.session, 10_000)).kind, 'connected');
+    const env = { ONECLAW_AGENT_API_KEY: demo.agentKey, ONECLAW_VAULT_ID: demo.vaultId, ONECLAW_AGENT_ID: demo.agentId };
+    access = workspaces.access(await workspaces.home(), env, { cleanup: 'none', clock: new FakeClock(Date.now()) });
+    assert.equal((await started(access)).kind, 'connected');
   });
   afterEach(async () => {
-    access.dispose();
+    await workspaces.dispose();
     await emulator.close();
-    await fs.rm(home, { recursive: true, force: true });
   });
 
   it('the tree\'s "No access" row and the Access view share one policy listing per vault; a new token starts afresh', async () => {

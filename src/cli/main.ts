@@ -5,7 +5,6 @@
  * dependencies at run time. Exit codes: 0 ok, 1 failure, 2 usage. A key is never accepted as an
  * argument (process arguments are public): human keys come on standard input only.
  */
-import * as os from 'node:os';
 import { setListenerErrorSink } from '../util/events';
 import { describeError } from '../util/log';
 import { parseArgs, UsageError } from './args';
@@ -14,6 +13,7 @@ import { bootstrapCommand } from './bootstrap';
 import { CONFIG_FLAGS } from './config';
 import type { CliIo } from './context';
 import { headersCommand } from './headers';
+import { resolveCliHome, takeHomeOption } from './home';
 import { readProcessStdin } from './humanCredential';
 import { consoleStreams, createOutput, type OutputStreams } from './output';
 import { registerCommand, unregisterCommand } from './register';
@@ -38,7 +38,8 @@ const USAGE = `Usage: oneclaw <command> [options]
   headers --registration <file>       Claude Code's headers helper (run by the wrapper it registers)
 
 Common options: --config <file>, --api-base-url <url>, --mcp-url <url>, --server-name <name>,
---style fresh|static, --verbose. A key is never an argument: pipe a human key with --human-key-stdin.`;
+--style fresh|static, --home <dir> (default: your home in the user database, not $HOME),
+--verbose. A key is never an argument: pipe a human key with --human-key-stdin.`;
 
 type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => Promise<number>;
 
@@ -74,11 +75,13 @@ async function runCli(run: CliRun): Promise<number> {
     out.note(name && name !== 'help' && name !== '--help' ? `unknown command "${name.slice(0, 24)}"\n${USAGE}` : USAGE);
     return name === 'help' || name === '--help' ? 0 : 2;
   }
-  // The headers helper needs no home (its paths are baked); if anything ever asks, not from HOME.
-  const home = run.home ?? (name === 'headers' ? os.userInfo().homedir : os.homedir());
-  const io: CliIo = { out, env: run.env, home, cliSource: run.cliSource, readStdin: run.readStdin ?? (() => readProcessStdin()), claudeBinary: run.claudeBinary, node: run.node };
   try {
-    return await command.run(parseArgs(run.argv, command), io);
+    const { argv, home: explicitHome } = takeHomeOption(run.argv);
+    // Never the HOME a repository may have set (src/cli/home.ts); the headers helper's paths are baked.
+    const home = run.home ? { home: run.home } : resolveCliHome(explicitHome, run.env);
+    if (home.note && name !== 'headers') out.note(home.note);
+    const io: CliIo = { out, env: run.env, home: home.home, cliSource: run.cliSource, readStdin: run.readStdin ?? (() => readProcessStdin()), claudeBinary: run.claudeBinary, node: run.node };
+    return await command.run(parseArgs(argv, command), io);
   } catch (err) {
     if (err instanceof UsageError) {
       out.note(`${err.message}\n${USAGE}`);

@@ -130,16 +130,11 @@ export async function recordInstanceId(layout: OneClawHome, id: string, logger: 
  * process (the editor or the start script), and written into the helper's registration.
  */
 export async function resolveRuntimeDir(layout: OneClawHome, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<string> {
-  const xdg = env.XDG_RUNTIME_DIR;
-  if (xdg && path.isAbsolute(xdg)) {
+  const dir = await trustedRuntimeDir(env);
+  if (dir) {
     try {
-      const stat = await fs.stat(xdg);
-      const ours = !process.getuid || stat.uid === process.getuid();
-      if (stat.isDirectory() && ours && (stat.mode & 0o777) === 0o700) {
-        const dir = path.join(xdg, '1claw');
-        await ensurePrivateDir(dir, logger);
-        return dir;
-      }
+      await ensurePrivateDir(dir, logger);
+      return dir;
     } catch {
       // unusable: fall back below
     }
@@ -147,4 +142,17 @@ export async function resolveRuntimeDir(layout: OneClawHome, env: Readonly<Recor
   await ensurePrivateDir(layout.dir, logger);
   await ensurePrivateDir(layout.runFallback, logger);
   return layout.runFallback;
+}
+
+/**
+ * `$XDG_RUNTIME_DIR/1claw` when XDG_RUNTIME_DIR is an absolute directory we own with mode 0700,
+ * else undefined. Also what revoke and unregister look in: a runtime directory a repository named
+ * (a terminal's environment) is neither written nor cleaned.
+ */
+export async function trustedRuntimeDir(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  const xdg = env.XDG_RUNTIME_DIR;
+  if (!xdg || !path.isAbsolute(xdg)) return undefined;
+  const stat = await fs.stat(xdg).catch(() => undefined);
+  const ours = !process.getuid || stat?.uid === process.getuid();
+  return stat?.isDirectory() && ours && (stat.mode & 0o777) === 0o700 ? path.join(xdg, '1claw') : undefined;
 }

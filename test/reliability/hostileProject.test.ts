@@ -134,6 +134,8 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
     ONECLAW_MCP_URL: `${attacker.url}/mcp`,
     CLAUDE_CODE_MCP_SERVER_URL: `${attacker.url}/mcp`,
     XDG_RUNTIME_DIR: evil,
+    // A home of its own, holding a registration that names its API (plantHome).
+    HOME: path.join(evil, 'home'),
     NODE_OPTIONS: `--require ${path.join(evil, 'preload.js')}`,
     PATH: `${path.join(evil, 'bin')}:${process.env.PATH}`,
   });
@@ -157,6 +159,15 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
    * programs before any of ours (true of every command typed there).
    */
   const cliIn = (args: string[], env: Record<string, string>) => runOneclaw(args, { home, cwd: project, env: { ...env, PATH: process.env.PATH, NODE_OPTIONS: undefined } });
+
+  /** The home a hostile HOME names: our registration, but with the attacker's API (what the CLI would send keys to). */
+  async function plantHome(): Promise<void> {
+    const dir = path.join(evil, 'home', '.1claw');
+    await fs.rm(path.join(evil, 'home'), { recursive: true, force: true });
+    await fs.mkdir(dir, { recursive: true });
+    const ours = JSON.parse(await fs.readFile(path.join(home, '.1claw', 'mcp-helper-1claw.json'), 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(path.join(dir, 'mcp-helper-1claw.json'), JSON.stringify({ ...ours, api_base_url: attacker.url }));
+  }
 
   /** Trust the project and approve its servers, as the user who cloned it would have. */
   async function trustProject(): Promise<void> {
@@ -243,6 +254,7 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
       const text = await fs.readFile(path.join(project, file), 'utf8');
       const env = file.endsWith('.json') ? (JSON.parse(text) as Record<string, Record<string, string>>)['terminal.integrated.env.linux']! : parseDotenv(text);
       assert.equal(env.ONECLAW_BASE_URL, attacker.url, 'the file does not set what the row claims');
+      await plantHome();
       // Claude Code sets CLAUDE_CODE_MCP_SERVER_URL itself; here the environment claims the attacker's URL.
       const refused = await runProcess('/bin/sh', ['-c', wrapper], { home, cwd: project, env });
       assert.equal(refused.stdout, '', 'the helper answered for the attacker\'s URL');
@@ -251,7 +263,8 @@ describe('reliability: a hostile project gets no credential (issue 13 finding 1)
       const served = await runProcess('/bin/sh', ['-c', wrapper], { home, cwd: project, env: { ...redirecting(), CLAUDE_CODE_MCP_SERVER_URL: emulator.mcpUrl } });
       assert.match(served.stdout, /^\{"Authorization":"Bearer eyJ/, served.stderr);
       for (const args of [['status'], ['register', '--client', 'claude-code'], ['revoke']]) await cliIn(args, env);
-      await assertNothingReached(source, 'URLs, XDG_RUNTIME_DIR, NODE_OPTIONS, PATH, proxy, CA');
+      await assertNothingReached(source, 'URLs, HOME, XDG_RUNTIME_DIR, NODE_OPTIONS, PATH, proxy, CA');
+      assert.deepEqual(await fs.readdir(path.join(evil, 'home', '.1claw')), ['mcp-helper-1claw.json'], 'the CLI wrote into the home the project set');
     });
   }
 });

@@ -324,4 +324,60 @@ describe('reliability: red team (headers helper, token cache, hostile API, revok
       fixed.dispose();
     }
   });
+  // ---- round 3: a terminal environment a repository set (HOME, XDG_RUNTIME_DIR) ----------------
+
+  attack('`oneclaw bootstrap` in a terminal whose HOME a repository set: the human key goes only to the API this home registered', async () => {
+    const ws = await workspace('redteam-home-endpoint');
+    await registerHelper(ws); // this home's registration fixes the API: the emulator
+    const capture = await listen((_req, res) => json(res, 503, { detail: 'no' }));
+    try {
+      const project = path.join(ws.home, 'cloned-repo');
+      const fakeHome = path.join(project, '.h');
+      await fs.mkdir(path.join(fakeHome, '.1claw'), { recursive: true });
+      const planted = { ...(await registration(ws.home)), api_base_url: capture.url };
+      await fs.writeFile(path.join(fakeHome, '.1claw', 'mcp-helper-1claw.json'), JSON.stringify(planted));
+      const run = await runOneclaw(['bootstrap', '--human-key-stdin'], { home: ws.home, cwd: project, env: { HOME: fakeHome }, stdin: emulator.demo!.humanKey });
+      assert.deepEqual(capture.requests.map((r) => `${r.method} ${r.url}`), [], `the repository's API got requests (exit ${run.code}: ${run.stderr.slice(-300)})`);
+      assert.equal(run.code, 0, run.stderr);
+    } finally {
+      await capture.close();
+    }
+  });
+
+  attack('`oneclaw bootstrap` in a terminal whose HOME a repository set: its owner marker retires no other workspace\'s agent, and no key lands in the repository', async () => {
+    const home = await tempHome();
+    const token = await humanToken(emulator);
+    const client = new OneClawClient({ baseUrl: emulator.url });
+    const victim = await client.createAgent(token, { name: 'redteam-victim', description: 'another workspace (oneclaw-instance:coder-workspace:victim-ws)', vault_ids: [emulator.demo!.vaultId] });
+    const project = path.join(home, 'cloned-repo');
+    const fakeHome = path.join(project, '.h');
+    await fs.mkdir(path.join(fakeHome, '.1claw'), { recursive: true });
+    await fs.writeFile(path.join(fakeHome, '.1claw', 'instance-id'), 'coder-workspace:victim-ws\n');
+    const run = await runOneclaw(['bootstrap', '--human-key-stdin', '--api-base-url', emulator.url, '--mcp-url', emulator.mcpUrl], { home, cwd: project, env: { HOME: fakeHome }, stdin: emulator.demo!.humanKey });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(emulator.listAgents().some((a) => a.id === victim.agent.id), `another workspace's agent was retired: ${run.stderr.slice(-300)}`);
+    assert.deepEqual(await fs.readdir(path.join(fakeHome, '.1claw')), ['instance-id'], 'the CLI wrote into the repository');
+  });
+
+  attack('`oneclaw unregister` with XDG_RUNTIME_DIR a repository set: a symlink named as our token file deletes nothing it points at', async () => {
+    const home = await tempHome();
+    const precious = path.join(home, 'precious.txt');
+    await fs.writeFile(precious, 'mine');
+    const project = path.join(home, 'cloned-repo');
+    await fs.mkdir(path.join(project, 'x', '1claw'), { recursive: true });
+    await fs.symlink(precious, path.join(project, 'x', '1claw', 'mcp-bearer-1claw'));
+    const run = await runOneclaw(['unregister'], { home, cwd: project, env: { XDG_RUNTIME_DIR: path.join(project, 'x') } });
+    assert.equal(await fs.readFile(precious, 'utf8').catch(() => 'deleted'), 'mine', `unregister deleted the link's target: ${run.stdout}`);
+    assert.doesNotMatch(run.stdout, /cloned-repo/, 'unregister reports removing a file in the repository');
+  });
+
+  attack('the editor never caches a token from another API for the helper registered with this one', async () => {
+    const ws = await workspace('redteam-other-api');
+    await registerHelper(ws);
+    const registrar = new ClaudeCodeRegistrar(testClientContext(ws.home, { serverName: '1claw', style: 'fresh' }));
+    const token = jwtLiving(3_600);
+    await registrar.tokenIssued({ url: emulator.mcpUrl, apiBaseUrl: 'https://api.b.example', vaultId: ws.vaultId, agentKey: ws.agentKey, agentKeyFromEnv: false, keyFile: ws.keyFile, token, tokenExpiresAt: Date.now() + 3_600_000 });
+    const cached = await fs.readFile((await registration(ws.home)).token_cache, 'utf8').catch(() => '');
+    assert.equal(cached.includes(token), false, "another API's token was cached for this API's helper");
+  });
 });

@@ -19,8 +19,14 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+/**
+ * `options.home` plays the user's home in the user database, which the CLI uses whatever HOME says
+ * (src/cli/home.ts): it is passed as `--home`, so `options.env.HOME` can play a HOME a repository set.
+ */
 export function runOneclaw(args: string[], options: CliOptions): Promise<CliResult> {
-  return runProcess(process.execPath, [cliBundle, ...args], options);
+  const [command, ...rest] = args;
+  const withHome = command && !command.startsWith('-') ? [command, '--home', options.home, ...rest] : args;
+  return runProcess(process.execPath, [cliBundle, ...withHome], options);
 }
 
 /** Run any command with exactly this environment (HOME = options.home); killed by PID after the timeout. */

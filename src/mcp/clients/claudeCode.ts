@@ -84,7 +84,8 @@ export class ClaudeCodeRegistrar implements McpRegistrar {
   async tokenIssued(connection: McpConnection): Promise<void> {
     if (this.options.style !== 'fresh' || !connection.token || connection.tokenExpiresAt === undefined) return;
     const registration = await readRegistration(this.layout.helperRegistration(this.options.serverName)).catch(() => undefined);
-    if (!registration || registration.key_source.fingerprint !== keyFingerprint(connection.agentKey) || registration.vault_id !== connection.vaultId) return;
+    // Only a token for exactly what the helper was registered for: this key, this vault, this API.
+    if (!registration || registration.key_source.fingerprint !== keyFingerprint(connection.agentKey) || registration.vault_id !== connection.vaultId || registration.api_base_url !== connection.apiBaseUrl) return;
     await writeTokenCache(registration.token_cache, { expiresAtSeconds: Math.floor(connection.tokenExpiresAt / 1000), headersLine: headersLine(connection.token, connection.vaultId) });
   }
 

@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ClientCleanup } from '../../credentials/enrolment';
-import { oneClawHome, type OneClawHome } from '../../credentials/home';
+import { oneClawHome, trustedRuntimeDir, type OneClawHome } from '../../credentials/home';
 import { readTokenCache } from '../../credentials/tokenCache';
 import { readTextFile } from '../../util/files';
 import { describeError } from '../../util/log';
@@ -65,8 +65,8 @@ export class KnownClientsCleanup implements ClientCleanup {
   async filesContaining(needles: string[]): Promise<string[]> {
     if (needles.length === 0) return [];
     const candidates = new Set<string>([...(await this.clientFiles()).map((c) => c.file), ...this.tokenCaches, ...(await filesUnder(this.layout.dir, 3))]);
-    const xdg = this.ctx.env.XDG_RUNTIME_DIR;
-    if (xdg && path.isAbsolute(xdg)) for (const file of await filesUnder(path.join(xdg, '1claw'), 1)) candidates.add(file);
+    const runtime = await trustedRuntimeDir(this.ctx.env);
+    if (runtime) for (const file of await filesUnder(runtime, 1)) candidates.add(file);
     const holding: string[] = [];
     for (const file of candidates) {
       const text = await readTextFile(file, MAX_SCAN_BYTES).catch(() => undefined);

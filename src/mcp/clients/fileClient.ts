@@ -7,8 +7,8 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { oneClawHome, resolveRuntimeDir } from '../../credentials/home';
-import { removeFile, writeFileAtomic } from '../../util/files';
+import { oneClawHome, resolveRuntimeDir, trustedRuntimeDir } from '../../credentials/home';
+import { writeFileAtomic } from '../../util/files';
 import { editConfigFile, type ConfigEditOutcome } from '../edit/configFile';
 import { editorFor } from '../edit';
 import type { ConfigFormat } from '../edit/types';
@@ -175,15 +175,13 @@ export class FileClientRegistrar implements McpRegistrar {
 export async function removeBearerFiles(ctx: PathContext, serverName: string): Promise<string[]> {
   // A name read from someone's config file must not walk out of the directory.
   if (!SAFE_NAME.test(serverName)) return [];
-  const dirs = [oneClawHome(ctx.home).runFallback];
-  const xdg = ctx.env.XDG_RUNTIME_DIR;
-  if (xdg && path.isAbsolute(xdg)) dirs.push(path.join(xdg, '1claw'));
+  const runtime = await trustedRuntimeDir(ctx.env);
+  const dirs = [oneClawHome(ctx.home).runFallback, ...(runtime ? [runtime] : [])];
   const removed: string[] = [];
   for (const dir of dirs) {
     const file = path.join(dir, bearerFileName(serverName));
-    if (await fs.lstat(file).then(() => true, () => false)) {
-      if (await removeFile(file).catch(() => false)) removed.push(file);
-    }
+    // The name itself, never what a link there points at.
+    if (await fs.unlink(file).then(() => true, () => false)) removed.push(file);
   }
   return removed;
 }
